@@ -1,0 +1,195 @@
+//! `relais export lines`: the approved lines of a tenant with their reseller and product
+//! attributes, as CSV or XLSX, for other tools (the DuckDB benchmark reads this CSV).
+//!
+//! Rows are streamed from the database to the writer one at a time, so memory stays flat
+//! whatever the number of lines: the CSV writer is buffered, and the XLSX worksheet is in
+//! rust_xlsxwriter's constant-memory mode (each row is flushed to a temporary file).
+
+use crate::db::Db;
+use crate::with_db;
+use anyhow::Context;
+use chrono::NaiveDate;
+use futures::TryStreamExt;
+use std::io::Write;
+use std::path::Path;
+
+/// The columns, in order. The first twelve are the published contract.
+pub const COLUMNS: [&str; 17] = [
+    "sale_date",
+    "reseller_code",
+    "sku",
+    "category",
+    "quantity",
+    "amount",
+    "region",
+    "reseller_type",
+    "manager_email",
+    "customer_type",
+    "channel",
+    "source",
+    "reseller_name",
+    "product_name",
+    "unit_price",
+    "brand_organisation",
+    "potential",
+];
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct ExportRow {
+    pub sale_date: NaiveDate,
+    pub reseller_code: String,
+    pub sku: String,
+    pub category: String,
+    pub quantity: i64,
+    pub amount_cents: i64,
+    pub region: String,
+    pub reseller_type: String,
+    pub manager_email: Option<String>,
+    pub customer_type: Option<String>,
+    pub channel: Option<String>,
+    pub source: String,
+    pub reseller_name: String,
+    pub product_name: String,
+    pub unit_price_cents: i64,
+    pub brand_organisation: String,
+    pub potential: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+/// Cents as a plain decimal ("1234.50"), exact (no floating point).
+fn decimal(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}.{:02}",
+        cents.unsigned_abs() / 100,
+        cents.unsigned_abs() % 100
+    )
+}
+
+impl ExportRow {
+    fn texts(&self) -> [String; 17] {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        [
+            self.sale_date.to_string(),
+            self.reseller_code.clone(),
+            self.sku.clone(),
+            self.category.clone(),
+            self.quantity.to_string(),
+            decimal(self.amount_cents),
+            self.region.clone(),
+            self.reseller_type.clone(),
+            o(&self.manager_email),
+            o(&self.customer_type),
+            o(&self.channel),
+            self.source.clone(),
+            self.reseller_name.clone(),
+            self.product_name.clone(),
+            decimal(self.unit_price_cents),
+            self.brand_organisation.clone(),
+            self.potential.clone(),
+        ]
+    }
+}
+
+/// Where rows go.
+enum Sink {
+    Csv(Box<csv::Writer<Box<dyn Write + Send>>>),
+    Xlsx {
+        workbook: Box<rust_xlsxwriter::Workbook>,
+        row: u32,
+    },
+}
+
+impl Sink {
+    fn write(&mut self, r: &ExportRow) -> anyhow::Result<()> {
+        match self {
+            Sink::Csv(w) => w.write_record(r.texts())?,
+            Sink::Xlsx { workbook, row } => {
+                *row += 1;
+                let sheet = workbook.worksheet_from_index(0)?;
+                for (col, text) in r.texts().iter().enumerate() {
+                    let col = col as u16;
+                    match col {
+                        4 => sheet.write_number(*row, col, r.quantity as f64)?,
+                        5 => sheet.write_number(*row, col, r.amount_cents as f64 / 100.0)?,
+                        14 => sheet.write_number(*row, col, r.unit_price_cents as f64 / 100.0)?,
+                        _ => sheet.write_string(*row, col, text)?,
+                    };
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes the approved lines of `tenant_id` dated in `[from, to]` (either bound optional) to
+/// `output` (`None`: standard output; XLSX needs a file). Returns the number of lines.
+pub async fn lines(
+    db: &Db,
+    tenant_id: i64,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    format: Format,
+    output: Option<&Path>,
+) -> anyhow::Result<u64> {
+    if format == Format::Xlsx && output.is_none() {
+        anyhow::bail!("XLSX needs --output FILE");
+    }
+    let mut sink = match format {
+        Format::Csv => {
+            let out: Box<dyn Write + Send> = match output {
+                Some(p) => Box::new(
+                    std::fs::File::create(p)
+                        .with_context(|| format!("cannot create {}", p.display()))?,
+                ),
+                None => Box::new(std::io::stdout()),
+            };
+            let mut w = csv::WriterBuilder::new()
+                .buffer_capacity(1 << 16)
+                .from_writer(out);
+            w.write_record(COLUMNS)?;
+            Sink::Csv(Box::new(w))
+        }
+        Format::Xlsx => {
+            let mut workbook = Box::new(rust_xlsxwriter::Workbook::new());
+            let sheet = workbook.add_worksheet_with_constant_memory()?;
+            sheet.set_name("lines")?;
+            for (col, name) in COLUMNS.iter().enumerate() {
+                sheet.write_string(0, col as u16, *name)?;
+            }
+            Sink::Xlsx { workbook, row: 0 }
+        }
+    };
+    let sql = "select l.sale_date, r.code as reseller_code, p.sku, p.category, l.quantity, l.amount_cents, r.region, \
+               r.reseller_type, m.email as manager_email, l.customer_type, l.channel, l.source, r.name as reseller_name, \
+               p.name as product_name, l.unit_price_cents, r.brand_organisation, r.potential \
+               from declaration_lines l join resellers r on r.id = l.reseller_id join products p on p.id = l.product_id \
+               left join users m on m.id = r.manager_id \
+               where l.tenant_id = $1 and l.review_status = 'approved' and l.sale_date >= $2 and l.sale_date <= $3 \
+               order by l.sale_date";
+    let from = from.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).expect("valid date"));
+    let to = to.unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date"));
+    let mut count = 0u64;
+    with_db!(db, p => {
+        let mut rows = sqlx::query_as::<_, ExportRow>(sql).bind(tenant_id).bind(from).bind(to).fetch(p);
+        while let Some(row) = rows.try_next().await? {
+            sink.write(&row)?;
+            count += 1;
+        }
+    });
+    match sink {
+        Sink::Csv(mut w) => w.flush()?,
+        Sink::Xlsx { mut workbook, .. } => {
+            let path = output.context("XLSX needs an output file")?;
+            workbook
+                .save(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    Ok(count)
+}

@@ -1,0 +1,160 @@
+//! The sales roll-ups (`sales_daily`, `sales_daily_reseller`, `sales_daily_product`, see
+//! migration 0004): sums of the approved lines that the dashboards read instead of the lines.
+//!
+//! [`apply`] keeps them exact inside the transaction that changes lines (commit, replaced
+//! period, undo, review): it recomputes the affected reseller's days from the lines rather
+//! than adding deltas from the caller, so it is correct whatever happened to the lines
+//! (approved, withdrawn, rejected) and safe to call twice. The product table has no reseller
+//! key, so it is adjusted by subtracting the reseller's old sums and adding the new ones —
+//! recomputing it from the lines would read every reseller's lines of those days.
+//! [`rebuild`] recomputes a tenant from scratch (after a bulk load such as the demo).
+
+use crate::db::{Db, Tx};
+use crate::with_tx;
+use chrono::NaiveDate;
+
+/// Which lines changed.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// A reseller's lines dated in `[from, to]` (a commit, a replaced period).
+    Range {
+        reseller_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// Every line of an import (an undo).
+    Import(i64),
+    /// Lines by id (a review decision).
+    Lines(&'a [i64]),
+}
+
+/// Brings the roll-ups of `tenant_id` up to date for the lines in `scope`, in `tx`.
+pub async fn apply(tx: &mut Tx, tenant_id: i64, scope: Scope<'_>) -> Result<(), sqlx::Error> {
+    for (reseller_id, from, to) in ranges(tx, tenant_id, scope).await? {
+        refresh(tx, tenant_id, reseller_id, from, to).await?;
+    }
+    Ok(())
+}
+
+/// The (reseller, first day, last day) ranges that `scope` touches.
+async fn ranges(
+    tx: &mut Tx,
+    tenant_id: i64,
+    scope: Scope<'_>,
+) -> Result<Vec<(i64, NaiveDate, NaiveDate)>, sqlx::Error> {
+    match scope {
+        Scope::Range {
+            reseller_id,
+            from,
+            to,
+        } => Ok(vec![(reseller_id, from, to)]),
+        Scope::Import(import_id) => {
+            let sql = "select reseller_id, min(sale_date), max(sale_date) from declaration_lines \
+                       where tenant_id = $1 and import_id = $2 group by reseller_id";
+            with_tx!(tx, c => sqlx::query_as::<_, (i64, NaiveDate, NaiveDate)>(sql)
+                .bind(tenant_id).bind(import_id).fetch_all(c).await)
+        }
+        Scope::Lines(ids) => {
+            let mut out = Vec::new();
+            // Ids are integers, written into the statement: no bound-value limit to mind.
+            for chunk in ids.chunks(500) {
+                let list = chunk
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let sql = format!(
+                    "select reseller_id, min(sale_date), max(sale_date) from declaration_lines \
+                     where tenant_id = $1 and id in ({list}) group by reseller_id"
+                );
+                out.extend(
+                    with_tx!(tx, c => sqlx::query_as::<_, (i64, NaiveDate, NaiveDate)>(&sql)
+                    .bind(tenant_id).fetch_all(c).await)?,
+                );
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Adds (`sign` "") or subtracts (`sign` "-") the reseller's `sales_daily` sums of the range
+/// to `sales_daily_product`.
+fn product_delta_sql(sign: &str) -> String {
+    format!(
+        "insert into sales_daily_product (tenant_id, day, product_id, source, quantity, amount_cents, lines) \
+         select tenant_id, day, product_id, source, {sign}sum(quantity), {sign}sum(amount_cents), {sign}sum(lines) \
+         from sales_daily where tenant_id = $1 and reseller_id = $2 and day between $3 and $4 \
+         group by tenant_id, day, product_id, source \
+         on conflict (tenant_id, day, product_id, source) do update set \
+         quantity = sales_daily_product.quantity + excluded.quantity, \
+         amount_cents = sales_daily_product.amount_cents + excluded.amount_cents, \
+         lines = sales_daily_product.lines + excluded.lines"
+    )
+}
+
+const INSERT_DAILY: &str = "insert into sales_daily \
+    (tenant_id, day, reseller_id, product_id, customer_type, channel, source, quantity, amount_cents, lines) \
+    select tenant_id, sale_date, reseller_id, product_id, coalesce(customer_type, ''), coalesce(channel, ''), source, \
+    sum(quantity), sum(amount_cents), count(*) from declaration_lines \
+    where review_status = 'approved' and tenant_id = $1";
+
+const GROUP_DAILY: &str =
+    " group by tenant_id, sale_date, reseller_id, product_id, coalesce(customer_type, ''), coalesce(channel, ''), source";
+
+const INSERT_RESELLER: &str = "insert into sales_daily_reseller \
+    (tenant_id, day, reseller_id, source, quantity, amount_cents, lines) \
+    select tenant_id, day, reseller_id, source, sum(quantity), sum(amount_cents), sum(lines) \
+    from sales_daily where tenant_id = $1";
+
+async fn refresh(
+    tx: &mut Tx,
+    tenant_id: i64,
+    reseller_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(), sqlx::Error> {
+    let range = " and reseller_id = $2 and day between $3 and $4";
+    let statements = [
+        product_delta_sql("-"),
+        format!("delete from sales_daily where tenant_id = $1{range}"),
+        format!("{INSERT_DAILY} and reseller_id = $2 and sale_date between $3 and $4{GROUP_DAILY}"),
+        product_delta_sql(""),
+        "delete from sales_daily_product where tenant_id = $1 and lines = 0 and $2 = $2 and day between $3 and $4"
+            .to_string(),
+        format!("delete from sales_daily_reseller where tenant_id = $1{range}"),
+        format!("{INSERT_RESELLER}{range} group by tenant_id, day, reseller_id, source"),
+    ];
+    for sql in &statements {
+        with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(from).bind(to).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// Recomputes every roll-up of `tenant_id` from its lines, in one transaction.
+pub async fn rebuild(db: &Db, tenant_id: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let statements = [
+        "delete from sales_daily_product where tenant_id = $1".to_string(),
+        "delete from sales_daily_reseller where tenant_id = $1".to_string(),
+        "delete from sales_daily where tenant_id = $1".to_string(),
+        format!("{INSERT_DAILY}{GROUP_DAILY}"),
+        format!("{INSERT_RESELLER} group by tenant_id, day, reseller_id, source"),
+        "insert into sales_daily_product (tenant_id, day, product_id, source, quantity, amount_cents, lines) \
+         select tenant_id, day, product_id, source, sum(quantity), sum(amount_cents), sum(lines) \
+         from sales_daily where tenant_id = $1 group by tenant_id, day, product_id, source"
+            .to_string(),
+    ];
+    for sql in &statements {
+        with_tx!(&mut tx, c => sqlx::query(sql).bind(tenant_id).execute(c).await.map(|_| ()))?;
+    }
+    tx.commit().await
+}
+
+/// Rebuilds every tenant (the demo generator's last step).
+pub async fn rebuild_all(db: &Db) -> Result<(), sqlx::Error> {
+    let ids: Vec<i64> = crate::with_db!(db, p => sqlx::query_scalar("select id from tenants order by id").fetch_all(p).await)?;
+    for id in ids {
+        rebuild(db, id).await?;
+    }
+    Ok(())
+}

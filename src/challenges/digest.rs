@@ -1,0 +1,81 @@
+//! The points section of a reseller's weekly digest and of its home card: balance, what the week
+//! brought, what expires soon, and where it stands in each running challenge.
+
+use super::standings::ranked;
+use crate::db::points::{self as ledger_db, Exec};
+use crate::db::{challenges as store, Db};
+use crate::with_db;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Days ahead for the "expiring soon" figure.
+pub const EXPIRY_NOTICE_DAYS: u64 = 30;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ChallengeStanding {
+    pub challenge_id: i64,
+    pub name: String,
+    pub end: NaiveDate,
+    pub points: i64,
+    pub rank: i64,
+    pub participants: i64,
+    pub league_rank: i64,
+    pub league_size: i64,
+    /// Units or cents still missing for the next tier, when there is one.
+    pub next_tier_missing: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PointsDigest {
+    pub available: i64,
+    pub pending: i64,
+    /// Net points booked on or after `since` (credits minus debits).
+    pub booked_since: i64,
+    pub expiring_soon: i64,
+    pub challenges: Vec<ChallengeStanding>,
+}
+
+/// For the reseller digest (jobs) and the home card: `since` is the start of the digest's week.
+pub async fn points_digest(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: i64,
+    today: NaiveDate,
+    since: NaiveDate,
+) -> Result<PointsDigest, sqlx::Error> {
+    let totals = ledger_db::totals(Exec::Db(db), tenant_id, reseller_id).await?;
+    let sql = "select cast(coalesce(sum(points), 0) as bigint) from points_entries \
+               where tenant_id = $1 and reseller_id = $2 and booked_on >= $3";
+    let booked_since = with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).bind(reseller_id).bind(since).fetch_one(p).await)?;
+    let expiring_soon =
+        super::expiry::expiring_within(db, tenant_id, reseller_id, today, EXPIRY_NOTICE_DAYS)
+            .await?;
+    let mut challenges = Vec::new();
+    for (c, _) in store::of_reseller(db, tenant_id, reseller_id).await? {
+        if c.status != "running" {
+            continue;
+        }
+        let board = ranked(store::standings(db, tenant_id, c.id).await?);
+        let Some(me) = board.iter().find(|s| s.reseller_id == reseller_id) else {
+            continue;
+        };
+        challenges.push(ChallengeStanding {
+            challenge_id: c.id,
+            name: c.name.clone(),
+            end: c.end_date,
+            points: me.points_confirmed + me.points_pending,
+            rank: me.rank,
+            participants: board.len() as i64,
+            league_rank: me.league_rank,
+            league_size: board.iter().filter(|s| s.league == me.league).count() as i64,
+            next_tier_missing: me.next_tier_missing,
+        });
+    }
+    Ok(PointsDigest {
+        available: totals.available,
+        pending: totals.pending,
+        booked_since,
+        expiring_soon,
+        challenges,
+    })
+}

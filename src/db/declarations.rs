@@ -1,0 +1,586 @@
+//! Declarations, their lines and the imports that bring them (the flows are built on top in
+//! `crate::declarations`). Lines are written in multi-row inserts of at most `LINE_BATCH` rows:
+//! SQLite allows 32,766 bound values per statement and each line binds 21.
+
+use super::{now, Db, Param, Tx, Where};
+use crate::{bind_params, with_db, with_tx};
+use chrono::NaiveDate;
+
+mod tokens;
+pub use tokens::*;
+
+/// Lines per insert statement: 21 bound values each stays under SQLite's 32,766.
+pub const LINE_BATCH: usize = 1500;
+
+/// True when the reseller has declared (non-withdrawn, non-rejected) lines in the date range.
+pub async fn has_lines_in(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<bool, sqlx::Error> {
+    Ok(count_lines_in(db, tenant_id, reseller_id, from, to).await? > 0)
+}
+
+/// Live (approved or pending) lines of the reseller in the date range.
+pub async fn count_lines_in(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<i64, sqlx::Error> {
+    let sql = "select count(*) from declaration_lines where tenant_id = $1 and reseller_id = $2 \
+               and sale_date between $3 and $4 and review_status in ('approved', 'pending')";
+    with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).bind(reseller_id).bind(from).bind(to).fetch_one(p).await)
+}
+
+/// A line ready to be inserted; the import, declaration and source are per batch.
+#[derive(Debug, Clone)]
+pub struct NewLine {
+    pub product_id: i64,
+    pub sale_date: NaiveDate,
+    pub quantity: i64,
+    pub unit_price_cents: i64,
+    pub amount_cents: i64,
+    pub customer_type: Option<String>,
+    pub customer_postal_code: Option<String>,
+    pub customer_hash: Option<String>,
+    pub channel: Option<&'static str>,
+    pub feedback: Option<String>,
+    pub rating: Option<i64>,
+    pub source_sheet: Option<String>,
+    pub source_row: Option<i64>,
+    /// `draft`, `pending` or `approved`.
+    pub review_status: &'static str,
+    /// Comma-separated review reason codes (see `declarations::review`).
+    pub review_reason: Option<String>,
+}
+
+/// Where a batch of lines belongs.
+#[derive(Debug, Clone, Copy)]
+pub struct LineOwner<'a> {
+    pub tenant_id: i64,
+    pub reseller_id: i64,
+    pub declaration_id: i64,
+    pub import_id: Option<i64>,
+    pub source: &'a str,
+    pub created_at: i64,
+}
+
+/// Inserts up to `LINE_BATCH` lines in one statement.
+///
+/// Everything is bound, so a full batch always has the same SQL and its prepared statement is
+/// cached and reused; a shorter last batch is prepared once and not cached (each length would
+/// otherwise fill the statement cache with large, never reused statements).
+pub async fn insert_lines(
+    tx: &mut Tx,
+    owner: LineOwner<'_>,
+    lines: &[NewLine],
+) -> Result<u64, sqlx::Error> {
+    if lines.is_empty() {
+        return Ok(0);
+    }
+    debug_assert!(lines.len() <= LINE_BATCH);
+    let persistent = lines.len() == LINE_BATCH;
+    let head = "insert into declaration_lines (tenant_id, reseller_id, declaration_id, import_id, source, \
+                created_at, product_id, sale_date, quantity, unit_price_cents, amount_cents, customer_type, \
+                customer_postal_code, customer_hash, channel, feedback, rating, source_sheet, source_row, \
+                review_status, review_reason) ";
+    with_tx!(tx, c => {
+        let mut qb = sqlx::QueryBuilder::new(head);
+        qb.push_values(lines, |mut b, l| {
+            b.push_bind(owner.tenant_id)
+                .push_bind(owner.reseller_id)
+                .push_bind(owner.declaration_id)
+                .push_bind(owner.import_id)
+                .push_bind(owner.source)
+                .push_bind(owner.created_at)
+                .push_bind(l.product_id)
+                .push_bind(l.sale_date)
+                .push_bind(l.quantity)
+                .push_bind(l.unit_price_cents)
+                .push_bind(l.amount_cents)
+                .push_bind(l.customer_type.as_deref())
+                .push_bind(l.customer_postal_code.as_deref())
+                .push_bind(l.customer_hash.as_deref())
+                .push_bind(l.channel)
+                .push_bind(l.feedback.as_deref())
+                .push_bind(l.rating)
+                .push_bind(l.source_sheet.as_deref())
+                .push_bind(l.source_row)
+                .push_bind(l.review_status)
+                .push_bind(l.review_reason.as_deref());
+        });
+        qb.build().persistent(persistent).execute(c).await.map(|r| r.rows_affected())
+    })
+}
+
+/// A rejected row to keep with its import.
+#[derive(Debug, Clone)]
+pub struct StoredRowError {
+    pub sheet: String,
+    pub row: i64,
+    pub column: Option<String>,
+    pub code: &'static str,
+    pub value: Option<String>,
+}
+
+pub async fn insert_row_errors(
+    tx: &mut Tx,
+    tenant_id: i64,
+    import_id: i64,
+    errors: &[StoredRowError],
+) -> Result<u64, sqlx::Error> {
+    if errors.is_empty() {
+        return Ok(0);
+    }
+    let mut done = 0;
+    // 7 bound values a row; rejected rows are few, so these statements are not cached.
+    for chunk in errors.chunks(4000) {
+        let head = "insert into import_row_errors (tenant_id, import_id, sheet, row_number, column_header, code, value) ";
+        done += with_tx!(tx, c => {
+            let mut qb = sqlx::QueryBuilder::new(head);
+            qb.push_values(chunk, |mut b, e| {
+                b.push_bind(tenant_id)
+                    .push_bind(import_id)
+                    .push_bind(e.sheet.as_str())
+                    .push_bind(e.row)
+                    .push_bind(e.column.as_deref())
+                    .push_bind(e.code)
+                    .push_bind(e.value.as_deref());
+            });
+            qb.build().persistent(false).execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(done)
+}
+
+// --- imports -------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ImportRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub reseller_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub filename: String,
+    pub content_hash: String,
+    pub size_bytes: i64,
+    pub status: String,
+    pub sheet: Option<String>,
+    pub header_signature: Option<String>,
+    pub mapping_json: Option<String>,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub summary_json: Option<String>,
+    pub created_at: i64,
+    pub committed_at: Option<i64>,
+    pub undone_at: Option<i64>,
+}
+
+const IMPORT_COLUMNS: &str = "id, tenant_id, reseller_id, user_id, filename, content_hash, size_bytes, status, sheet, \
+    header_signature, mapping_json, period_start, period_end, summary_json, created_at, committed_at, undone_at";
+
+/// What a new declarations import records.
+pub struct NewImport<'a> {
+    pub tenant_id: i64,
+    pub reseller_id: i64,
+    pub user_id: Option<i64>,
+    pub filename: &'a str,
+    pub content_hash: &'a str,
+    pub size_bytes: i64,
+    pub status: &'a str,
+}
+
+pub async fn insert_import(tx: &mut Tx, i: &NewImport<'_>) -> Result<i64, sqlx::Error> {
+    let sql = "insert into imports (tenant_id, reseller_id, user_id, kind, filename, content_hash, size_bytes, \
+               status, created_at) values ($1, $2, $3, 'declarations', $4, $5, $6, $7, $8) returning id";
+    with_tx!(tx, c => sqlx::query_scalar::<_, i64>(sql)
+        .bind(i.tenant_id).bind(i.reseller_id).bind(i.user_id).bind(i.filename).bind(i.content_hash)
+        .bind(i.size_bytes).bind(i.status).bind(now())
+        .fetch_one(c).await)
+}
+
+pub async fn store_file(
+    tx: &mut Tx,
+    tenant_id: i64,
+    import_id: i64,
+    bytes: &[u8],
+) -> Result<(), sqlx::Error> {
+    let sql = "insert into import_files (import_id, tenant_id, bytes) values ($1, $2, $3)";
+    with_tx!(tx, c => sqlx::query(sql).bind(import_id).bind(tenant_id).bind(bytes).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn file_bytes(
+    db: &Db,
+    tenant_id: i64,
+    import_id: i64,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    let sql = "select bytes from import_files where tenant_id = $1 and import_id = $2";
+    with_db!(db, p => sqlx::query_scalar::<_, Vec<u8>>(sql).bind(tenant_id).bind(import_id).fetch_optional(p).await)
+}
+
+/// The import, only when it belongs to this tenant (and this reseller when given).
+pub async fn import_by_id(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: Option<i64>,
+    id: i64,
+) -> Result<Option<ImportRow>, sqlx::Error> {
+    let sql = format!(
+        "select {IMPORT_COLUMNS} from imports where tenant_id = $1 and id = $2 and kind = 'declarations' \
+         and ($3 = 0 or reseller_id = $3)"
+    );
+    with_db!(db, p => sqlx::query_as::<_, ImportRow>(&sql).bind(tenant_id).bind(id).bind(reseller_id.unwrap_or(0)).fetch_optional(p).await)
+}
+
+/// The committed import of the same file for the same reseller, if any.
+pub async fn committed_with_hash(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: i64,
+    hash: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let sql = "select id from imports where tenant_id = $1 and reseller_id = $2 and kind = 'declarations' \
+               and content_hash = $3 and status = 'committed'";
+    with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).bind(reseller_id).bind(hash).fetch_optional(p).await)
+}
+
+/// Marks an import committed; fails with a unique violation when the same file was committed
+/// meanwhile (index `imports_committed_hash`).
+pub async fn mark_committed(
+    tx: &mut Tx,
+    tenant_id: i64,
+    import_id: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = "update imports set status = 'committed', committed_at = $3 where tenant_id = $1 and id = $2";
+    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(import_id).bind(now()).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// What an import's analysis found, saved with it.
+pub struct ImportDetails<'a> {
+    pub sheet: Option<&'a str>,
+    pub header_signature: Option<&'a str>,
+    pub mapping_json: Option<&'a str>,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub summary_json: &'a str,
+}
+
+pub async fn save_details(
+    tx: &mut Tx,
+    tenant_id: i64,
+    import_id: i64,
+    d: &ImportDetails<'_>,
+) -> Result<(), sqlx::Error> {
+    let sql = "update imports set sheet = $3, header_signature = $4, mapping_json = $5, period_start = $6, \
+               period_end = $7, summary_json = $8 where tenant_id = $1 and id = $2";
+    with_tx!(tx, c => sqlx::query(sql)
+        .bind(tenant_id).bind(import_id).bind(d.sheet).bind(d.header_signature).bind(d.mapping_json)
+        .bind(d.period.map(|p| p.0)).bind(d.period.map(|p| p.1)).bind(d.summary_json)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Sets an import's status (undone or refused) with its time stamp where relevant.
+pub async fn set_import_status(
+    tx: &mut Tx,
+    tenant_id: i64,
+    import_id: i64,
+    status: &str,
+) -> Result<u64, sqlx::Error> {
+    let sql = "update imports set status = $3, undone_at = case when $3 = 'undone' then $4 else undone_at end \
+               where tenant_id = $1 and id = $2";
+    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(import_id).bind(status).bind(now()).execute(c).await.map(|r| r.rows_affected()))
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ImportListRow {
+    pub id: i64,
+    pub reseller_code: String,
+    pub filename: String,
+    pub status: String,
+    pub created_at: i64,
+    pub lines: i64,
+    pub pending: i64,
+}
+
+/// Declaration imports, newest first: one reseller's, or the tenant's when `reseller_id` is None.
+pub async fn list_imports(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<ImportListRow>, sqlx::Error> {
+    let sql = "select i.id, r.code as reseller_code, i.filename, i.status, i.created_at, \
+               (select count(*) from declaration_lines l where l.import_id = i.id and l.review_status <> 'withdrawn') as lines, \
+               (select count(*) from declaration_lines l where l.import_id = i.id and l.review_status = 'pending') as pending \
+               from imports i join resellers r on r.id = i.reseller_id \
+               where i.tenant_id = $1 and i.kind = 'declarations' and ($2 = 0 or i.reseller_id = $2) \
+               order by i.id desc limit $3";
+    with_db!(db, p => sqlx::query_as::<_, ImportListRow>(sql).bind(tenant_id).bind(reseller_id.unwrap_or(0)).bind(limit).fetch_all(p).await)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredError {
+    pub sheet: String,
+    pub row_number: i64,
+    pub column_header: Option<String>,
+    pub code: String,
+    pub value: Option<String>,
+}
+
+pub async fn row_errors(
+    db: &Db,
+    tenant_id: i64,
+    import_id: i64,
+    limit: i64,
+) -> Result<Vec<StoredError>, sqlx::Error> {
+    let sql = "select sheet, row_number, column_header, code, value from import_row_errors \
+               where tenant_id = $1 and import_id = $2 order by row_number, id limit $3";
+    with_db!(db, p => sqlx::query_as::<_, StoredError>(sql).bind(tenant_id).bind(import_id).bind(limit).fetch_all(p).await)
+}
+
+// --- declarations ---------------------------------------------------------------------------------
+
+pub struct NewDeclaration<'a> {
+    pub tenant_id: i64,
+    pub reseller_id: i64,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub status: &'a str,
+    pub source: &'a str,
+    pub import_id: Option<i64>,
+    pub created_by: Option<i64>,
+}
+
+pub async fn insert_declaration(tx: &mut Tx, d: &NewDeclaration<'_>) -> Result<i64, sqlx::Error> {
+    let sql = "insert into declarations (tenant_id, reseller_id, period_start, period_end, status, source, import_id, \
+               created_by, created_at, submitted_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+               case when $5 = 'submitted' then $9 else null end) returning id";
+    with_tx!(tx, c => sqlx::query_scalar::<_, i64>(sql)
+        .bind(d.tenant_id).bind(d.reseller_id).bind(d.period.map(|p| p.0)).bind(d.period.map(|p| p.1))
+        .bind(d.status).bind(d.source).bind(d.import_id).bind(d.created_by).bind(now())
+        .fetch_one(c).await)
+}
+
+pub async fn set_declaration_period(
+    tx: &mut Tx,
+    tenant_id: i64,
+    id: i64,
+    period: (NaiveDate, NaiveDate),
+) -> Result<(), sqlx::Error> {
+    let sql = "update declarations set period_start = $3, period_end = $4 where tenant_id = $1 and id = $2";
+    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(id).bind(period.0).bind(period.1).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Withdraws the reseller's live lines dated in `[from, to]` that another import or declaration
+/// brought (the "replace" choice); returns how many.
+pub async fn withdraw_period(
+    tx: &mut Tx,
+    tenant_id: i64,
+    reseller_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    keep_declaration: i64,
+    reason: &str,
+) -> Result<u64, sqlx::Error> {
+    let sql = "update declaration_lines set review_status = 'withdrawn', review_reason = $6, reviewed_at = $7 \
+               where tenant_id = $1 and reseller_id = $2 and sale_date between $3 and $4 and declaration_id <> $5 \
+               and review_status in ('approved', 'pending')";
+    with_tx!(tx, c => sqlx::query(sql)
+        .bind(tenant_id).bind(reseller_id).bind(from).bind(to).bind(keep_declaration).bind(reason).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))
+}
+
+/// Withdraws every live line of an import (undo); returns how many.
+pub async fn withdraw_import(
+    tx: &mut Tx,
+    tenant_id: i64,
+    import_id: i64,
+    reason: &str,
+) -> Result<u64, sqlx::Error> {
+    let sql = "update declaration_lines set review_status = 'withdrawn', review_reason = $3, reviewed_at = $4 \
+               where tenant_id = $1 and import_id = $2 and review_status in ('approved', 'pending', 'rejected')";
+    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(import_id).bind(reason).bind(now()).execute(c).await.map(|r| r.rows_affected()))?;
+    let sql =
+        "update declarations set status = 'withdrawn' where tenant_id = $1 and import_id = $2";
+    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(import_id).execute(c).await.map(|r| r.rows_affected()))
+}
+
+// --- mapping memory and aliases ------------------------------------------------------------------
+
+pub async fn remembered_mapping(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: i64,
+    signature: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let sql = "select mapping_json from import_mappings where tenant_id = $1 and reseller_id = $2 and header_signature = $3";
+    with_db!(db, p => sqlx::query_scalar::<_, String>(sql).bind(tenant_id).bind(reseller_id).bind(signature).fetch_optional(p).await)
+}
+
+pub async fn remember_mapping(
+    tx: &mut Tx,
+    tenant_id: i64,
+    reseller_id: i64,
+    signature: &str,
+    mapping_json: &str,
+) -> Result<(), sqlx::Error> {
+    let sql = "insert into import_mappings (tenant_id, reseller_id, header_signature, mapping_json, updated_at) \
+               values ($1, $2, $3, $4, $5) on conflict (tenant_id, reseller_id, header_signature) \
+               do update set mapping_json = excluded.mapping_json, updated_at = excluded.updated_at";
+    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(signature).bind(mapping_json).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Remembers that this reseller's `code` means the product (replacing an earlier choice).
+pub async fn set_reseller_alias(
+    tx: &mut Tx,
+    tenant_id: i64,
+    reseller_id: i64,
+    code: &str,
+    product_id: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = "delete from product_aliases where tenant_id = $1 and reseller_id = $2 and code = $3";
+    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(code).execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = "insert into product_aliases (tenant_id, reseller_id, code, product_id, created_at) values ($1, $2, $3, $4, $5)";
+    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(code).bind(product_id).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn product_in_tenant(
+    db: &Db,
+    tenant_id: i64,
+    product_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let sql = "select count(*) from products where tenant_id = $1 and id = $2";
+    with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).bind(product_id).fetch_one(p).await).map(|n| n > 0)
+}
+
+/// Every code that names a product for this reseller: `(code, product id, list price, is the
+/// reseller's own alias)`; SKUs, EANs, tenant aliases, then the reseller's aliases.
+pub async fn product_codes(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: i64,
+) -> Result<Vec<(String, i64, i64, i64)>, sqlx::Error> {
+    let sql = "select a.code, p.id, p.list_price_cents, cast(0 as bigint) as rank from product_aliases a join products p on p.id = a.product_id \
+                 where a.tenant_id = $1 and a.reseller_id is null \
+               union all select p.ean, p.id, p.list_price_cents, 1 from products p where p.tenant_id = $1 and p.ean is not null \
+               union all select p.sku, p.id, p.list_price_cents, 2 from products p where p.tenant_id = $1 \
+               union all select a.code, p.id, p.list_price_cents, 3 from product_aliases a join products p on p.id = a.product_id \
+                 where a.tenant_id = $1 and a.reseller_id = $2 \
+               order by 4";
+    with_db!(db, p => sqlx::query_as::<_, (String, i64, i64, i64)>(sql).bind(tenant_id).bind(reseller_id).fetch_all(p).await)
+}
+
+/// Quantities of the reseller's approved lines, by product, for the review rule.
+pub async fn approved_quantities(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let sql = "select product_id, quantity from declaration_lines where tenant_id = $1 and reseller_id = $2 \
+               and review_status = 'approved'";
+    with_db!(db, p => sqlx::query_as::<_, (i64, i64)>(sql).bind(tenant_id).bind(reseller_id).fetch_all(p).await)
+}
+
+// --- line lists and review -------------------------------------------------------------------------
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LineRow {
+    pub id: i64,
+    pub reseller_code: String,
+    pub reseller_name: String,
+    pub sku: String,
+    pub product_name: String,
+    pub sale_date: NaiveDate,
+    pub quantity: i64,
+    pub unit_price_cents: i64,
+    pub amount_cents: i64,
+    pub list_price_cents: i64,
+    pub source: String,
+    pub source_row: Option<i64>,
+    pub import_id: Option<i64>,
+    pub review_status: String,
+    pub review_reason: Option<String>,
+}
+
+/// Filters of a line list; the tenant is always applied.
+#[derive(Debug, Clone, Default)]
+pub struct LineFilter {
+    pub reseller_id: Option<i64>,
+    pub import_id: Option<i64>,
+    pub declaration_id: Option<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub status: Option<String>,
+}
+
+pub async fn list_lines(
+    db: &Db,
+    tenant_id: i64,
+    f: &LineFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<LineRow>, i64), sqlx::Error> {
+    let mut w = Where::new();
+    w.and("l.tenant_id = {}", Param::I64(tenant_id));
+    if let Some(r) = f.reseller_id {
+        w.and("l.reseller_id = {}", Param::I64(r));
+    }
+    if let Some(i) = f.import_id {
+        w.and("l.import_id = {}", Param::I64(i));
+    }
+    if let Some(d) = f.declaration_id {
+        w.and("l.declaration_id = {}", Param::I64(d));
+    }
+    if let Some(d) = f.from {
+        w.and("l.sale_date >= {}", Param::Date(d));
+    }
+    if let Some(d) = f.to {
+        w.and("l.sale_date <= {}", Param::Date(d));
+    }
+    if let Some(s) = &f.status {
+        w.and("l.review_status = {}", Param::Text(s.clone()));
+    }
+    let n = w.next_placeholder();
+    let sql = format!(
+        "select l.id, r.code as reseller_code, r.name as reseller_name, p.sku, p.name as product_name, l.sale_date, \
+         l.quantity, l.unit_price_cents, l.amount_cents, p.list_price_cents, l.source, l.source_row, l.import_id, \
+         l.review_status, l.review_reason \
+         from declaration_lines l join resellers r on r.id = l.reseller_id join products p on p.id = l.product_id \
+         where {} order by l.sale_date desc, l.id desc limit ${n} offset ${}",
+        w.sql(),
+        n + 1
+    );
+    let count_sql = format!("select count(*) from declaration_lines l where {}", w.sql());
+    let rows = with_db!(db, p => bind_params!(sqlx::query_as::<_, LineRow>(&sql), w.params).bind(limit).bind(offset).fetch_all(p).await)?;
+    let total = with_db!(db, p => bind_params!(sqlx::query_scalar::<_, i64>(&count_sql), w.params).fetch_one(p).await)?;
+    Ok((rows, total))
+}
+
+/// Sets the review outcome of pending lines of the tenant; returns how many changed.
+pub async fn review_lines(
+    tx: &mut Tx,
+    tenant_id: i64,
+    ids: &[i64],
+    status: &str,
+    reason: Option<&str>,
+    by: i64,
+) -> Result<u64, sqlx::Error> {
+    let mut changed = 0;
+    for id in ids {
+        let sql = "update declaration_lines set review_status = $3, review_reason = coalesce($4, review_reason), \
+                   reviewed_by = $5, reviewed_at = $6 where tenant_id = $1 and id = $2 and review_status = 'pending'";
+        changed += with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(id).bind(status).bind(reason).bind(by).bind(now())
+            .execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(changed)
+}

@@ -1,0 +1,220 @@
+//! The database: one enum over the two native sqlx pools. Each query is written once, with `$n`
+//! placeholders (which SQLite accepts too), and compiled for both backends by `with_db!`/`with_tx!`.
+//! SQL that must differ between dialects is rare and kept next to its query.
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub mod audit;
+pub mod challenges;
+pub mod declarations;
+pub mod network;
+pub mod points;
+pub mod products;
+pub mod rewards;
+pub mod tenants;
+pub mod users;
+
+#[derive(Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A write transaction on either backend.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs `$body` with `$p` bound to the backend's pool; the body is compiled once per backend.
+#[macro_export]
+macro_rules! with_db {
+    ($db:expr, $p:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($p) => $body,
+            $crate::db::Db::Postgres($p) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to the transaction's connection (`&mut Connection`).
+#[macro_export]
+macro_rules! with_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::db::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Db {
+    /// Connects to `sqlite://PATH` (creating the file when missing) or `postgres://...`.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url).context("invalid PostgreSQL URL")?;
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .with_context(|| format!("cannot connect to {}", crate::config::redact_url(url)))?;
+            Ok(Db::Postgres(pool))
+        } else if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or(url.strip_prefix("sqlite:"))
+        {
+            let options = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                // WAL lets readers proceed while one writer writes: https://sqlite.org/wal.html
+                .journal_mode(SqliteJournalMode::Wal)
+                // NORMAL is durable in WAL mode except for the last commits on power loss:
+                // https://sqlite.org/pragma.html#pragma_synchronous
+                .synchronous(SqliteSynchronous::Normal)
+                // Wait for a competing writer instead of failing at once:
+                // https://sqlite.org/pragma.html#pragma_busy_timeout
+                .busy_timeout(Duration::from_secs(10))
+                // Off by default in SQLite: https://sqlite.org/foreignkeys.html
+                .foreign_keys(true)
+                .pragma("temp_store", "memory")
+                .pragma("cache_size", "-32000");
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options)
+                .await
+                .with_context(|| format!("cannot open SQLite database {path}"))?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            anyhow::bail!(
+                "unsupported database URL (expected sqlite://PATH or postgres://...): {url}"
+            )
+        }
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Db::Postgres(_))
+    }
+
+    /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, which takes the write lock
+    /// up front: a deferred transaction that reads and then writes fails with "database is
+    /// locked" when another writer got in first, and `busy_timeout` cannot help it.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        with_db!(self, p => p.close().await)
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+}
+
+/// A value bound into dynamically built SQL (filters, searches).
+#[derive(Debug, Clone)]
+pub enum Param {
+    I64(i64),
+    F64(f64),
+    Text(String),
+    Date(chrono::NaiveDate),
+}
+
+/// Builds a `where` clause with numbered placeholders that both backends accept.
+#[derive(Debug, Default)]
+pub struct Where {
+    clauses: Vec<String>,
+    pub params: Vec<Param>,
+}
+
+impl Where {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a condition; `{}` in `sql` stands for the next placeholder (repeatable).
+    pub fn and(&mut self, sql: &str, param: Param) -> &mut Self {
+        self.params.push(param);
+        let placeholder = format!("${}", self.params.len());
+        self.clauses.push(sql.replace("{}", &placeholder));
+        self
+    }
+
+    /// Adds a condition that takes no parameter.
+    pub fn and_raw(&mut self, sql: &str) -> &mut Self {
+        self.clauses.push(sql.to_string());
+        self
+    }
+
+    /// The next placeholder number, for parameters appended after the clause (limit, offset).
+    pub fn next_placeholder(&self) -> usize {
+        self.params.len() + 1
+    }
+
+    pub fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            "true".into()
+        } else {
+            self.clauses.join(" and ")
+        }
+    }
+}
+
+/// Binds a list of [`Param`]s onto a `query_as`/`query_scalar`/`query` value.
+#[macro_export]
+macro_rules! bind_params {
+    ($q:expr, $params:expr) => {{
+        let mut q = $q;
+        for p in $params.iter() {
+            q = match p {
+                $crate::db::Param::I64(v) => q.bind(*v),
+                $crate::db::Param::F64(v) => q.bind(*v),
+                $crate::db::Param::Text(v) => q.bind(v.clone()),
+                $crate::db::Param::Date(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+/// Current time as unix seconds; all stored timestamps use it.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// True when the error is a unique-constraint violation (on either backend).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
+}

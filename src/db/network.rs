@@ -1,0 +1,230 @@
+//! The reseller network of a tenant: reseller organisations and their memberships.
+
+use super::{now, Db, Param, Tx, Where};
+use crate::{bind_params, with_db, with_tx};
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Reseller {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub organisation_id: i64,
+    pub code: String,
+    pub name: String,
+    pub reseller_type: String,
+    pub brand_organisation: String,
+    pub country: String,
+    pub region: String,
+    pub city: String,
+    pub postal_code: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub potential: String,
+    pub status: String,
+    pub manager_id: Option<i64>,
+    pub manager_email: Option<String>,
+    pub contact_email: String,
+    pub last_sale: Option<chrono::NaiveDate>,
+}
+
+const SELECT: &str =
+    "select r.id, r.tenant_id, r.organisation_id, r.code, r.name, r.reseller_type, \
+    r.brand_organisation, r.country, r.region, r.city, r.postal_code, r.latitude, r.longitude, \
+    r.potential, r.status, r.manager_id, m.email as manager_email, r.contact_email, \
+    (select max(l.sale_date) from declaration_lines l where l.tenant_id = r.tenant_id \
+       and l.reseller_id = r.id and l.review_status = 'approved') as last_sale \
+    from resellers r left join users m on m.id = r.manager_id";
+
+/// The editable attributes of a reseller membership.
+#[derive(Debug, Clone, Default)]
+pub struct ResellerInput {
+    pub code: String,
+    pub name: String,
+    pub reseller_type: String,
+    pub brand_organisation: String,
+    pub country: String,
+    pub region: String,
+    pub city: String,
+    pub postal_code: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub potential: String,
+    pub status: String,
+    pub manager_id: Option<i64>,
+    pub contact_email: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ResellerFilter {
+    pub reseller_type: Option<String>,
+    pub brand_organisation: Option<String>,
+    pub region: Option<String>,
+    pub potential: Option<String>,
+    pub status: Option<String>,
+    pub manager_id: Option<i64>,
+    pub q: Option<String>,
+}
+
+impl ResellerFilter {
+    fn to_where(&self, tenant_id: i64) -> Where {
+        let mut w = Where::new();
+        w.and("r.tenant_id = {}", Param::I64(tenant_id));
+        let text = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+        if let Some(v) = text(&self.reseller_type) {
+            w.and("r.reseller_type = {}", Param::Text(v));
+        }
+        if let Some(v) = text(&self.brand_organisation) {
+            w.and("r.brand_organisation = {}", Param::Text(v));
+        }
+        if let Some(v) = text(&self.region) {
+            w.and("r.region = {}", Param::Text(v));
+        }
+        if let Some(v) = text(&self.potential) {
+            w.and("r.potential = {}", Param::Text(v));
+        }
+        if let Some(v) = text(&self.status) {
+            w.and("r.status = {}", Param::Text(v));
+        }
+        if let Some(v) = self.manager_id {
+            w.and("r.manager_id = {}", Param::I64(v));
+        }
+        if let Some(q) = text(&self.q) {
+            let pattern = format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], ""));
+            w.and(
+                "(lower(r.code) like {} or lower(r.name) like {} or lower(r.city) like {} or r.postal_code like {})",
+                Param::Text(pattern),
+            );
+        }
+        w
+    }
+}
+
+pub async fn list(
+    db: &Db,
+    tenant_id: i64,
+    filter: &ResellerFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Reseller>, i64), sqlx::Error> {
+    let w = filter.to_where(tenant_id);
+    let n = w.next_placeholder();
+    let sql = format!(
+        "{SELECT} where {} order by r.name, r.code limit ${n} offset ${}",
+        w.sql(),
+        n + 1
+    );
+    let count_sql = format!("select count(*) from resellers r where {}", w.sql());
+    let mut params = w.params.clone();
+    params.push(Param::I64(limit));
+    params.push(Param::I64(offset));
+    let rows = with_db!(db, p => bind_params!(sqlx::query_as::<_, Reseller>(&sql), params).fetch_all(p).await)?;
+    let total = with_db!(db, p => bind_params!(sqlx::query_scalar::<_, i64>(&count_sql), w.params).fetch_one(p).await)?;
+    Ok((rows, total))
+}
+
+pub async fn by_code(db: &Db, tenant_id: i64, code: &str) -> Result<Option<Reseller>, sqlx::Error> {
+    let sql = format!("{SELECT} where r.tenant_id = $1 and r.code = $2");
+    with_db!(db, p => sqlx::query_as::<_, Reseller>(&sql).bind(tenant_id).bind(code).fetch_optional(p).await)
+}
+
+pub async fn by_id(db: &Db, tenant_id: i64, id: i64) -> Result<Option<Reseller>, sqlx::Error> {
+    let sql = format!("{SELECT} where r.tenant_id = $1 and r.id = $2");
+    with_db!(db, p => sqlx::query_as::<_, Reseller>(&sql).bind(tenant_id).bind(id).fetch_optional(p).await)
+}
+
+/// The membership of an organisation in a tenant's network (what a reseller user acts as).
+pub async fn by_organisation(
+    db: &Db,
+    tenant_id: i64,
+    organisation_id: i64,
+) -> Result<Option<Reseller>, sqlx::Error> {
+    let sql = format!("{SELECT} where r.tenant_id = $1 and r.organisation_id = $2");
+    with_db!(db, p => sqlx::query_as::<_, Reseller>(&sql).bind(tenant_id).bind(organisation_id).fetch_optional(p).await)
+}
+
+/// Distinct regions of the network, for filter menus.
+pub async fn regions(db: &Db, tenant_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let sql = "select distinct region from resellers where tenant_id = $1 and region <> '' order by region";
+    with_db!(db, p => sqlx::query_scalar::<_, String>(sql).bind(tenant_id).fetch_all(p).await)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Manager {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+}
+
+/// Channel managers and admins of the tenant (owners a reseller can be assigned to).
+pub async fn managers(db: &Db, tenant_id: i64) -> Result<Vec<Manager>, sqlx::Error> {
+    let sql = "select id, email, name from users where tenant_id = $1 and role in ('manager', 'admin') order by email";
+    with_db!(db, p => sqlx::query_as::<_, Manager>(sql).bind(tenant_id).fetch_all(p).await)
+}
+
+pub enum Upserted {
+    Created(i64),
+    Updated(i64),
+}
+
+/// Creates the reseller (and its organisation) or updates the one with the same code.
+pub async fn upsert(
+    tx: &mut Tx,
+    tenant_id: i64,
+    r: &ResellerInput,
+) -> Result<Upserted, sqlx::Error> {
+    let existing: Option<i64> = with_tx!(tx, c => sqlx::query_scalar::<_, i64>(
+        "select id from resellers where tenant_id = $1 and code = $2")
+        .bind(tenant_id).bind(&r.code).fetch_optional(c).await)?;
+    match existing {
+        Some(id) => {
+            update(tx, tenant_id, id, r).await?;
+            Ok(Upserted::Updated(id))
+        }
+        None => Ok(Upserted::Created(create(tx, tenant_id, None, r).await?)),
+    }
+}
+
+/// Adds a reseller to the network; a new organisation is created unless one is given
+/// (an organisation already in another manufacturer's network).
+pub async fn create(
+    tx: &mut Tx,
+    tenant_id: i64,
+    organisation_id: Option<i64>,
+    r: &ResellerInput,
+) -> Result<i64, sqlx::Error> {
+    let ts = now();
+    let organisation_id = match organisation_id {
+        Some(id) => id,
+        None => with_tx!(tx, c => sqlx::query_scalar::<_, i64>(
+            "insert into organisations (name, created_at) values ($1, $2) returning id")
+            .bind(&r.name).bind(ts).fetch_one(c).await)?,
+    };
+    let sql = "insert into resellers (tenant_id, organisation_id, code, name, reseller_type, brand_organisation, \
+               country, region, city, postal_code, latitude, longitude, potential, status, manager_id, \
+               contact_email, created_at, updated_at) \
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) returning id";
+    with_tx!(tx, c => sqlx::query_scalar::<_, i64>(sql)
+        .bind(tenant_id).bind(organisation_id).bind(&r.code).bind(&r.name).bind(&r.reseller_type)
+        .bind(&r.brand_organisation).bind(&r.country).bind(&r.region).bind(&r.city).bind(&r.postal_code)
+        .bind(r.latitude).bind(r.longitude).bind(&r.potential).bind(&r.status).bind(r.manager_id)
+        .bind(&r.contact_email).bind(ts)
+        .fetch_one(c).await)
+}
+
+pub async fn update(
+    tx: &mut Tx,
+    tenant_id: i64,
+    id: i64,
+    r: &ResellerInput,
+) -> Result<(), sqlx::Error> {
+    let sql = "update resellers set code = $1, name = $2, reseller_type = $3, brand_organisation = $4, \
+               country = $5, region = $6, city = $7, postal_code = $8, latitude = $9, longitude = $10, \
+               potential = $11, status = $12, manager_id = $13, contact_email = $14, updated_at = $15 \
+               where tenant_id = $16 and id = $17";
+    with_tx!(tx, c => sqlx::query(sql)
+        .bind(&r.code).bind(&r.name).bind(&r.reseller_type).bind(&r.brand_organisation)
+        .bind(&r.country).bind(&r.region).bind(&r.city).bind(&r.postal_code)
+        .bind(r.latitude).bind(r.longitude).bind(&r.potential).bind(&r.status).bind(r.manager_id)
+        .bind(&r.contact_email).bind(now()).bind(tenant_id).bind(id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -1,0 +1,496 @@
+//! The consumer side of an import and the one write transaction.
+//!
+//! `commit_import` owns the transaction: the import row (marked committed first, so the unique
+//! index `imports_committed_hash` refuses a concurrent commit of the same file before any line
+//! is written), the declaration, every line and row error streamed in batches, the replaced
+//! period, the mapping memory and the audit entry. Either all of it is committed or none.
+
+use super::pipeline::{produce, Analysed, Batch, Catalogue, Context, Input, Msg};
+use super::review::ReviewRules;
+use super::{
+    mapping_from_json, mapping_to_json, Report, ReportError, Request, Status, UnknownProduct,
+};
+use super::{MAX_REPORTED_ERRORS, MAX_UNKNOWN_CODES};
+use crate::db::declarations::{
+    self as store, LineOwner, NewDeclaration, NewImport, StoredRowError, LINE_BATCH,
+};
+use crate::db::{self, audit, Db, Tx};
+use crate::import::analyse::{analyse, Options};
+use crate::import::error::ReadError;
+use crate::import::mapping::{ColumnRef, Field};
+use crate::import::read_error_message;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// Called with the number of rows read so far (lines and rejected rows).
+pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+
+/// Where the consumer writes; None for a dry run.
+struct Sink<'a> {
+    tx: &'a mut Tx,
+    owner: LineOwner<'a>,
+    import_id: i64,
+}
+
+/// Reads the input through without writing: the preview, `--dry-run`, and the overlap question.
+pub async fn plan(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Report> {
+    if let Some(r) = duplicate(db, req).await? {
+        return Ok(r);
+    }
+    let ctx = prepare(db, secret, req).await?;
+    let (mut report, _) = run(ctx, req, None, None).await?;
+    if report.status != Status::Refused {
+        report.status = Status::DryRun;
+        if let (Some(from), Some(to)) = (report.date_from, report.date_to) {
+            report.overlapping_lines =
+                store::count_lines_in(db, req.tenant_id, req.reseller_id, from, to).await?;
+        }
+    }
+    Ok(report)
+}
+
+/// A web upload: plans it and keeps it as a pending import (file, options, preview) until the
+/// user commits. Unreadable files and duplicates store nothing; a file whose required columns
+/// were not found is kept, so that the user can map them.
+pub async fn stage(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Report> {
+    let mut report = plan(db, secret, req).await?;
+    let keep = match report.status {
+        Status::DryRun => true,
+        Status::Refused => !report.missing_columns.is_empty(),
+        _ => false,
+    };
+    let Input::File { bytes, .. } = &req.input else {
+        return Ok(report);
+    };
+    if !keep {
+        return Ok(report);
+    }
+    let hash = req.input.content_hash();
+    let mut tx = db.begin().await?;
+    let import_id = store::insert_import(&mut tx, &new_import(req, &hash)).await?;
+    store::store_file(&mut tx, req.tenant_id, import_id, bytes).await?;
+    report.import_id = Some(import_id);
+    report.status = Status::Pending;
+    save_details(&mut tx, req, import_id, &report, &req.mapping).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Plans a pending import again after a correction (mapping, product matches) and keeps the
+/// new preview and mapping with it.
+pub async fn restage(
+    db: &Db,
+    secret: &str,
+    req: &Request,
+    import_id: i64,
+) -> anyhow::Result<Report> {
+    let mut report = plan(db, secret, req).await?;
+    if matches!(report.status, Status::DryRun | Status::Refused) {
+        report.import_id = Some(import_id);
+        report.status = if report.status == Status::DryRun {
+            Status::Pending
+        } else {
+            Status::Refused
+        };
+        let mut tx = db.begin().await?;
+        save_details(&mut tx, req, import_id, &report, &req.mapping).await?;
+        tx.commit().await?;
+    }
+    Ok(report)
+}
+
+/// Commits an import in one transaction: a new one (CLI, API) or a staged one (`pending`).
+///
+/// Points and analytics roll-ups belong in this transaction too: call them after the lines and
+/// the replaced period are written (see the marked place below), with `tx`, the import id and
+/// the declaration id, so that a failure there rolls the whole import back.
+pub async fn commit_import(
+    db: &Db,
+    secret: &str,
+    req: &Request,
+    pending: Option<i64>,
+    progress: Option<Progress<'_>>,
+) -> anyhow::Result<Report> {
+    if let Some(r) = duplicate(db, req).await? {
+        return Ok(r);
+    }
+    let ctx = prepare(db, secret, req).await?;
+    let hash = req.input.content_hash();
+    let mut tx = db.begin().await?;
+    let import_id = match pending {
+        Some(id) => id,
+        None => store::insert_import(&mut tx, &new_import(req, &hash)).await?,
+    };
+    match store::mark_committed(&mut tx, req.tenant_id, import_id).await {
+        Err(e) if db::is_unique_violation(&e) => {
+            drop(tx);
+            return Ok(duplicate(db, req)
+                .await?
+                .unwrap_or_else(|| Report::new(Status::Duplicate, &req.currency)));
+        }
+        other => other?,
+    }
+    if let (None, Input::File { bytes, .. }) = (pending, &req.input) {
+        store::store_file(&mut tx, req.tenant_id, import_id, bytes).await?;
+    }
+    let source = req.source.as_str();
+    let declaration_id = store::insert_declaration(
+        &mut tx,
+        &NewDeclaration {
+            tenant_id: req.tenant_id,
+            reseller_id: req.reseller_id,
+            period: req.period,
+            status: "submitted",
+            source,
+            import_id: Some(import_id),
+            created_by: req.user_id,
+        },
+    )
+    .await?;
+    let owner = LineOwner {
+        tenant_id: req.tenant_id,
+        reseller_id: req.reseller_id,
+        declaration_id,
+        import_id: Some(import_id),
+        source,
+        created_at: db::now(),
+    };
+    let (mut report, mapping) = run(
+        ctx,
+        req,
+        Some(Sink {
+            tx: &mut tx,
+            owner,
+            import_id,
+        }),
+        progress,
+    )
+    .await?;
+    if report.status == Status::Refused {
+        // Dropping the transaction rolls back every line written so far.
+        drop(tx);
+        return Ok(report);
+    }
+    if let (Some(from), Some(to)) = (report.date_from, report.date_to) {
+        if req.overlap == super::Overlap::Replace {
+            let reason = format!("replaced:{import_id}");
+            report.replaced_lines = store::withdraw_period(
+                &mut tx,
+                req.tenant_id,
+                req.reseller_id,
+                from,
+                to,
+                declaration_id,
+                &reason,
+            )
+            .await?;
+        }
+        if req.period.is_none() {
+            store::set_declaration_period(&mut tx, req.tenant_id, declaration_id, (from, to))
+                .await?;
+        }
+    }
+    // Points and roll-ups: add their calls here (same transaction).
+    report.status = Status::Committed;
+    report.import_id = Some(import_id);
+    save_details(&mut tx, req, import_id, &report, &mapping).await?;
+    if let Some(signature) = &report.header_signature {
+        store::remember_mapping(
+            &mut tx,
+            req.tenant_id,
+            req.reseller_id,
+            signature,
+            &mapping_to_json(&mapping),
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        audit::Entry {
+            tenant_id: Some(req.tenant_id),
+            user_id: req.user_id,
+            action: "commit",
+            entity: "import",
+            entity_id: import_id.to_string(),
+            detail: serde_json::json!({
+                "reseller_id": req.reseller_id, "source": source, "file": req.input.filename(),
+                "accepted": report.accepted, "rejected": report.rejected, "pending_review": report.pending_review,
+                "quantity_total": report.quantity_total, "amount_total_cents": report.amount_total,
+                "replaced_lines": report.replaced_lines,
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Withdraws a committed import's lines; None when there is no such committed import.
+pub async fn undo_import(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: Option<i64>,
+    import_id: i64,
+    user_id: Option<i64>,
+) -> anyhow::Result<Option<u64>> {
+    let Some(import) = store::import_by_id(db, tenant_id, reseller_id, import_id).await? else {
+        return Ok(None);
+    };
+    if import.status != "committed" {
+        return Ok(None);
+    }
+    let mut tx = db.begin().await?;
+    let withdrawn = store::withdraw_import(&mut tx, tenant_id, import_id, "undone").await?;
+    store::set_import_status(&mut tx, tenant_id, import_id, "undone").await?;
+    audit::record(
+        &mut tx,
+        audit::Entry {
+            tenant_id: Some(tenant_id),
+            user_id,
+            action: "undo",
+            entity: "import",
+            entity_id: import_id.to_string(),
+            detail: serde_json::json!({ "withdrawn_lines": withdrawn }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(withdrawn))
+}
+
+fn new_import<'a>(req: &'a Request, hash: &'a str) -> NewImport<'a> {
+    NewImport {
+        tenant_id: req.tenant_id,
+        reseller_id: req.reseller_id,
+        user_id: req.user_id,
+        filename: req.input.filename(),
+        content_hash: hash,
+        size_bytes: req.input.size(),
+        status: "pending",
+    }
+}
+
+async fn save_details(
+    tx: &mut Tx,
+    req: &Request,
+    import_id: i64,
+    report: &Report,
+    mapping: &[(Field, ColumnRef)],
+) -> anyhow::Result<()> {
+    // Row errors are kept in import_row_errors; the summary keeps the first ones for the preview.
+    let mut summary = report.clone();
+    summary.errors.truncate(500);
+    let summary_json = serde_json::to_string(&summary)?;
+    let mapping_json = mapping_to_json(mapping);
+    let details = store::ImportDetails {
+        sheet: report.sheet.as_deref(),
+        header_signature: report.header_signature.as_deref(),
+        mapping_json: Some(&mapping_json),
+        period: req.period,
+        summary_json: &summary_json,
+    };
+    store::save_details(tx, req.tenant_id, import_id, &details).await?;
+    Ok(())
+}
+
+async fn duplicate(db: &Db, req: &Request) -> anyhow::Result<Option<Report>> {
+    let hash = req.input.content_hash();
+    Ok(
+        store::committed_with_hash(db, req.tenant_id, req.reseller_id, &hash)
+            .await?
+            .map(|id| {
+                let mut r = Report::new(Status::Duplicate, &req.currency);
+                r.duplicate_of = Some(id);
+                r.message = Some(if req.lang == "fr" {
+                    format!("Ce fichier a déjà été importé (import n° {id}) : rien n'a été ajouté.")
+                } else {
+                    format!("This file was already imported (import #{id}): nothing was added.")
+                });
+                r
+            }),
+    )
+}
+
+/// Loads what the producer needs: the mapping (the user's, else the one remembered for this
+/// layout), the product codes and the review history.
+async fn prepare(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Arc<Context>> {
+    let mut options = Options::new(req.today);
+    options.period = req.period;
+    options.sheet = req.sheet.clone();
+    options.mapping_override = if req.mapping.is_empty() {
+        remembered(db, req).await?
+    } else {
+        req.mapping.clone()
+    };
+    let catalogue = Catalogue::new(store::product_codes(db, req.tenant_id, req.reseller_id).await?);
+    let review = ReviewRules::new(
+        store::approved_quantities(db, req.tenant_id, req.reseller_id).await?,
+        req.today,
+    );
+    Ok(Arc::new(Context {
+        catalogue,
+        review,
+        secret: secret.to_string(),
+        tenant_id: req.tenant_id,
+        options,
+    }))
+}
+
+async fn remembered(db: &Db, req: &Request) -> anyhow::Result<Vec<(Field, ColumnRef)>> {
+    let Input::File { filename, bytes } = &req.input else {
+        return Ok(Vec::new());
+    };
+    let (name, bytes) = (filename.clone(), bytes.clone());
+    let mut options = Options::new(req.today);
+    options.sheet = req.sheet.clone();
+    let signature = tokio::task::spawn_blocking(move || {
+        analyse(&bytes, &name, &options)
+            .ok()
+            .map(|a| a.header_signature)
+    })
+    .await?;
+    let Some(signature) = signature else {
+        return Ok(Vec::new());
+    };
+    Ok(
+        store::remembered_mapping(db, req.tenant_id, req.reseller_id, &signature)
+            .await?
+            .map(|j| mapping_from_json(&j))
+            .unwrap_or_default(),
+    )
+}
+
+/// Streams the input through the producer; writes to `sink` when given. Returns the report and
+/// the mapping used (by column index, for mapping memory).
+async fn run(
+    ctx: Arc<Context>,
+    req: &Request,
+    mut sink: Option<Sink<'_>>,
+    progress: Option<Progress<'_>>,
+) -> anyhow::Result<(Report, Vec<(Field, ColumnRef)>)> {
+    let (sender, mut rx) = mpsc::channel::<Msg>(4);
+    let input = req.input.clone();
+    let producer = tokio::task::spawn_blocking(move || produce(input, ctx, sender));
+    let mut report = Report::new(Status::DryRun, &req.currency);
+    let mut mapping = Vec::new();
+    let mut unknown: HashMap<String, (u64, i64)> = HashMap::new();
+    while let Some(msg) = rx.recv().await {
+        match msg {
+            Msg::Analysed(a) => mapping = describe(&mut report, a),
+            Msg::Batch(b) => {
+                if let Some(s) = sink.as_mut() {
+                    write_batch(s, &b).await?;
+                }
+                tally(&mut report, &mut unknown, b, &req.lang);
+                if let Some(p) = progress {
+                    p(report.accepted + report.rejected);
+                }
+            }
+        }
+    }
+    let mut codes: Vec<UnknownProduct> = unknown
+        .into_iter()
+        .map(|(code, (rows, quantity))| UnknownProduct {
+            code,
+            rows,
+            quantity,
+        })
+        .collect();
+    codes.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.code.cmp(&b.code)));
+    report.unknown_products = codes;
+    if let Err(e) = producer.await? {
+        refuse(&mut report, &e, &req.lang);
+    }
+    Ok((report, mapping))
+}
+
+fn refuse(report: &mut Report, e: &ReadError, lang: &str) {
+    report.status = Status::Refused;
+    report.message = Some(read_error_message(e, lang));
+    report.accepted = 0;
+    report.quantity_total = 0;
+    report.amount_total = 0;
+    report.pending_review = 0;
+}
+
+fn describe(report: &mut Report, a: Analysed) -> Vec<(Field, ColumnRef)> {
+    report.sheet = Some(a.sheet);
+    report.header_signature = a.header_signature;
+    report.headers = a.headers;
+    report.mapping = a
+        .mapping
+        .iter()
+        .map(|c| (c.field.as_str().to_string(), c.header.clone()))
+        .collect();
+    report.missing_columns = a
+        .missing_required
+        .iter()
+        .map(|f| f.as_str().to_string())
+        .collect();
+    a.mapping
+        .iter()
+        .map(|c| (c.field, ColumnRef::Index(c.index)))
+        .collect()
+}
+
+async fn write_batch(s: &mut Sink<'_>, b: &Batch) -> anyhow::Result<()> {
+    for chunk in b.lines.chunks(LINE_BATCH) {
+        store::insert_lines(s.tx, s.owner, chunk).await?;
+    }
+    if !b.errors.is_empty() {
+        let stored: Vec<StoredRowError> = b
+            .errors
+            .iter()
+            .map(|e| StoredRowError {
+                sheet: e.sheet.clone(),
+                row: i64::from(e.row),
+                column: e.column.clone(),
+                code: e.code.as_str(),
+                value: e.value.clone(),
+            })
+            .collect();
+        store::insert_row_errors(s.tx, s.owner.tenant_id, s.import_id, &stored).await?;
+    }
+    Ok(())
+}
+
+fn tally(report: &mut Report, unknown: &mut HashMap<String, (u64, i64)>, b: Batch, lang: &str) {
+    for l in &b.lines {
+        report.accepted += 1;
+        report.quantity_total += l.quantity;
+        report.amount_total += l.amount_cents;
+        report.date_from = Some(report.date_from.map_or(l.sale_date, |d| d.min(l.sale_date)));
+        report.date_to = Some(report.date_to.map_or(l.sale_date, |d| d.max(l.sale_date)));
+        if l.review_status == "pending" {
+            report.pending_review += 1;
+        }
+    }
+    // A row's errors are pushed together, so a rejected row is a change of (sheet, row).
+    let mut last: Option<(&str, u32)> = None;
+    for e in &b.errors {
+        if last != Some((e.sheet.as_str(), e.row)) {
+            report.rejected += 1;
+            last = Some((e.sheet.as_str(), e.row));
+        }
+    }
+    report.errors_total += b.errors.len() as u64;
+    let room = MAX_REPORTED_ERRORS.saturating_sub(report.errors.len());
+    report
+        .errors
+        .extend(b.errors.iter().take(room).map(|e| ReportError {
+            sheet: e.sheet.clone(),
+            row: e.row,
+            column: e.column.clone(),
+            code: e.code.as_str().to_string(),
+            message: e.code.message(lang).to_string(),
+            value: e.value.clone(),
+        }));
+    for (code, q) in b.unknown {
+        if unknown.len() < MAX_UNKNOWN_CODES || unknown.contains_key(&code) {
+            let entry = unknown.entry(code).or_default();
+            entry.0 += 1;
+            entry.1 += q;
+        }
+    }
+}

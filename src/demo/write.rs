@@ -1,0 +1,387 @@
+//! Writing imports, declarations and lines in bulk: multi-row inserts of one fixed shape on
+//! SQLite, `COPY ... FROM STDIN` on PostgreSQL; one transaction per chunk.
+
+use super::network::TenantPlan;
+use super::sales::{Chunk, CreatedBy, Review};
+use super::setup::Ids;
+use crate::db::{Db, Tx};
+use anyhow::Context;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments, PgConnection, SqliteConnection};
+use std::fmt::Write;
+
+/// One bound value.
+#[derive(Clone, Copy)]
+enum V<'q> {
+    I(Option<i64>),
+    T(Option<&'q str>),
+}
+
+const IMPORT_COLUMNS: &[&str] = &[
+    "id",
+    "tenant_id",
+    "reseller_id",
+    "user_id",
+    "kind",
+    "filename",
+    "content_hash",
+    "size_bytes",
+    "status",
+    "sheet",
+    "period_start",
+    "period_end",
+    "summary_json",
+    "created_at",
+    "committed_at",
+];
+const DECLARATION_COLUMNS: &[&str] = &[
+    "id",
+    "tenant_id",
+    "reseller_id",
+    "period_start",
+    "period_end",
+    "status",
+    "source",
+    "import_id",
+    "created_by",
+    "created_at",
+    "submitted_at",
+];
+const LINE_COLUMNS: &[&str] = &[
+    "tenant_id",
+    "reseller_id",
+    "declaration_id",
+    "product_id",
+    "sale_date",
+    "quantity",
+    "unit_price_cents",
+    "amount_cents",
+    "customer_type",
+    "customer_postal_code",
+    "customer_region",
+    "customer_hash",
+    "channel",
+    "feedback",
+    "rating",
+    "source",
+    "import_id",
+    "source_sheet",
+    "source_row",
+    "review_status",
+    "review_reason",
+    "reviewed_by",
+    "reviewed_at",
+    "created_at",
+];
+
+/// The rows of a chunk, as values in the column order above.
+struct Rows<'q> {
+    plan: &'q TenantPlan,
+    ids: &'q Ids,
+    chunk: &'q Chunk,
+    declaration_ids: Vec<i64>,
+    import_ids: Vec<Option<i64>>,
+    summaries: Vec<String>,
+    /// Declaration indexes that have an import.
+    with_import: Vec<usize>,
+}
+
+impl<'q> Rows<'q> {
+    fn import(&'q self, i: usize) -> [V<'q>; 15] {
+        let d = &self.chunk.declarations[self.with_import[i]];
+        let imp = d.import.as_ref().expect("declaration with an import");
+        let r = d.reseller as usize;
+        [
+            V::I(self.import_ids[self.with_import[i]]),
+            V::I(Some(self.ids.tenant)),
+            V::I(Some(self.ids.resellers[r])),
+            V::I(self.ids.reseller_users[r]),
+            V::T(Some("declarations")),
+            V::T(Some(&imp.filename)),
+            V::T(Some(&imp.content_hash)),
+            V::I(Some(imp.size_bytes)),
+            V::T(Some("committed")),
+            V::T(Some("Ventes")),
+            V::T(Some(self.ids.date(d.period.start))),
+            V::T(Some(self.ids.date(d.period.end))),
+            V::T(Some(&self.summaries[self.with_import[i]])),
+            V::I(Some(imp.created_at)),
+            V::I(Some(d.created_at)),
+        ]
+    }
+
+    fn declaration(&'q self, i: usize) -> [V<'q>; 11] {
+        let d = &self.chunk.declarations[i];
+        let r = d.reseller as usize;
+        let created_by = match d.created_by {
+            CreatedBy::ResellerUser => self.ids.reseller_users[r],
+            CreatedBy::Manager => Some(self.ids.staff[self.plan.resellers[r].manager]),
+            CreatedBy::Nobody => None,
+        };
+        [
+            V::I(Some(self.declaration_ids[i])),
+            V::I(Some(self.ids.tenant)),
+            V::I(Some(self.ids.resellers[r])),
+            V::T(Some(self.ids.date(d.period.start))),
+            V::T(Some(self.ids.date(d.period.end))),
+            V::T(Some("submitted")),
+            V::T(Some(d.source.as_str())),
+            V::I(self.import_ids[i]),
+            V::I(created_by),
+            V::I(Some(d.created_at)),
+            V::I(Some(d.created_at)),
+        ]
+    }
+
+    fn line(&'q self, i: usize) -> [V<'q>; 24] {
+        let l = &self.chunk.lines[i];
+        let d = &self.chunk.declarations[l.decl as usize];
+        let r = d.reseller as usize;
+        let reseller = &self.plan.resellers[r];
+        let (status, reason, reviewed_by, reviewed_at) = match l.review {
+            Review::Approved => ("approved", None, None, None),
+            Review::Pending => ("pending", None, None, None),
+            Review::Rejected(reason, at) => (
+                "rejected",
+                Some(reason),
+                Some(self.ids.staff[reseller.manager]),
+                Some(at),
+            ),
+        };
+        let import = self.import_ids[l.decl as usize];
+        [
+            V::I(Some(self.ids.tenant)),
+            V::I(Some(self.ids.resellers[r])),
+            V::I(Some(self.declaration_ids[l.decl as usize])),
+            V::I(Some(self.ids.products[l.product as usize])),
+            V::T(Some(self.ids.date(l.sale_date))),
+            V::I(Some(l.quantity)),
+            V::I(Some(l.unit_price_cents)),
+            V::I(Some(l.quantity * l.unit_price_cents)),
+            V::T(l.customer_type),
+            V::T(l.postal.as_deref()),
+            V::T(l.region),
+            V::T(l.customer.map(|c| reseller.customers[c as usize].as_str())),
+            V::T(Some(l.channel)),
+            V::T(l.feedback.map(|(text, _)| text)),
+            V::I(l.feedback.map(|(_, rating)| rating as i64)),
+            V::T(Some(d.source.as_str())),
+            V::I(import),
+            V::T(import.map(|_| "Ventes")),
+            V::I(l.source_row),
+            V::T(Some(status)),
+            V::T(reason),
+            V::I(reviewed_by),
+            V::I(reviewed_at),
+            V::I(Some(d.created_at)),
+        ]
+    }
+}
+
+/// Writes a chunk of declarations and their lines in one transaction.
+pub async fn chunk(db: &Db, plan: &TenantPlan, ids: &Ids, chunk: &Chunk) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    let n_decl = chunk.declarations.len();
+    let with_import: Vec<usize> = (0..n_decl)
+        .filter(|&i| chunk.declarations[i].import.is_some())
+        .collect();
+    let import_id_list = reserve_ids(&mut tx, "imports", with_import.len()).await?;
+    let declaration_ids = reserve_ids(&mut tx, "declarations", n_decl).await?;
+    let mut import_ids = vec![None; n_decl];
+    for (k, &i) in with_import.iter().enumerate() {
+        import_ids[i] = Some(import_id_list[k]);
+    }
+    let mut counts = vec![0usize; n_decl];
+    for l in &chunk.lines {
+        counts[l.decl as usize] += 1;
+    }
+    let summaries = counts
+        .iter()
+        .map(|n| format!("{{\"lines\":{n}}}"))
+        .collect();
+    let rows = Rows {
+        plan,
+        ids,
+        chunk,
+        declaration_ids,
+        import_ids,
+        summaries,
+        with_import,
+    };
+    let n_imp = rows.with_import.len();
+    match &mut tx {
+        Tx::Sqlite(t) => {
+            let c: &mut SqliteConnection = t;
+            sqlite_insert(c, "imports", IMPORT_COLUMNS, n_imp, |i| rows.import(i)).await?;
+            sqlite_insert(c, "declarations", DECLARATION_COLUMNS, n_decl, |i| {
+                rows.declaration(i)
+            })
+            .await?;
+            sqlite_insert(
+                c,
+                "declaration_lines",
+                LINE_COLUMNS,
+                chunk.lines.len(),
+                |i| rows.line(i),
+            )
+            .await?;
+        }
+        Tx::Postgres(t) => {
+            let c: &mut PgConnection = t;
+            pg_copy(c, "imports", IMPORT_COLUMNS, n_imp, |i| rows.import(i)).await?;
+            pg_copy(c, "declarations", DECLARATION_COLUMNS, n_decl, |i| {
+                rows.declaration(i)
+            })
+            .await?;
+            pg_copy(
+                c,
+                "declaration_lines",
+                LINE_COLUMNS,
+                chunk.lines.len(),
+                |i| rows.line(i),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `n` fresh ids for `table`: from the PostgreSQL sequence, or after the largest SQLite rowid
+/// (the write transaction holds the lock, so nobody else takes them).
+async fn reserve_ids(tx: &mut Tx, table: &str, n: usize) -> anyhow::Result<Vec<i64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    match tx {
+        Tx::Sqlite(t) => {
+            let max: i64 = sqlx::query_scalar(&format!("select coalesce(max(id), 0) from {table}"))
+                .fetch_one(&mut **t)
+                .await?;
+            Ok((1..=n as i64).map(|i| max + i).collect())
+        }
+        Tx::Postgres(t) => {
+            let sql = format!("select nextval(pg_get_serial_sequence('{table}', 'id')) from generate_series(1, $1)");
+            Ok(sqlx::query_scalar(&sql)
+                .bind(n as i64)
+                .fetch_all(&mut **t)
+                .await?)
+        }
+    }
+}
+
+/// Multi-row inserts, as many rows per statement as SQLite's 32766 bound variables allow; all
+/// full statements share one SQL text, so SQLite prepares it once per connection.
+async fn sqlite_insert<'q, const N: usize>(
+    c: &mut SqliteConnection,
+    table: &str,
+    columns: &[&str],
+    n: usize,
+    row: impl Fn(usize) -> [V<'q>; N],
+) -> anyhow::Result<()> {
+    debug_assert_eq!(columns.len(), N);
+    let per_statement = 32766 / N;
+    let full_sql = if n >= per_statement {
+        insert_sql(table, columns, per_statement)
+    } else {
+        String::new()
+    };
+    let mut start = 0;
+    while start < n {
+        let count = per_statement.min(n - start);
+        let tail_sql;
+        let sql: &str = if count == per_statement {
+            &full_sql
+        } else {
+            tail_sql = insert_sql(table, columns, count);
+            &tail_sql
+        };
+        let mut args = SqliteArguments::default();
+        for i in start..start + count {
+            for v in row(i) {
+                match v {
+                    V::I(x) => args.add(x),
+                    V::T(x) => args.add(x),
+                }
+                .map_err(|e| anyhow::anyhow!("binding a demo value: {e}"))?;
+            }
+        }
+        sqlx::query_with(sql, args)
+            .execute(&mut *c)
+            .await
+            .with_context(|| format!("inserting into {table}"))?;
+        start += count;
+    }
+    Ok(())
+}
+
+/// The insert statement for `rows` rows. Its placeholders are anonymous `?`: sqlx looks up
+/// the name of every numbered (`$n`) parameter, and SQLite finds a name by scanning the list
+/// of all of them, which makes binding 30,000 numbered parameters quadratic.
+fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
+    let row = format!("({})", vec!["?"; columns.len()].join(","));
+    let mut sql = format!("insert into {table} ({}) values ", columns.join(", "));
+    sql.reserve(rows * (row.len() + 1));
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push_str(&row);
+    }
+    sql
+}
+
+/// `COPY ... FROM STDIN` in text format, sent in pieces of about 1 MiB.
+async fn pg_copy<'q, const N: usize>(
+    c: &mut PgConnection,
+    table: &str,
+    columns: &[&str],
+    n: usize,
+    row: impl Fn(usize) -> [V<'q>; N],
+) -> anyhow::Result<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    let statement = format!("copy {table} ({}) from stdin", columns.join(", "));
+    let mut copy = c
+        .copy_in_raw(&statement)
+        .await
+        .with_context(|| format!("starting copy into {table}"))?;
+    let mut buf = String::with_capacity(1 << 20);
+    for i in 0..n {
+        for (k, v) in row(i).into_iter().enumerate() {
+            if k > 0 {
+                buf.push('\t');
+            }
+            match v {
+                V::I(Some(x)) => {
+                    let _ = write!(buf, "{x}");
+                }
+                V::T(Some(s)) => {
+                    for ch in s.chars() {
+                        match ch {
+                            '\\' => buf.push_str("\\\\"),
+                            '\t' => buf.push_str("\\t"),
+                            '\n' => buf.push_str("\\n"),
+                            '\r' => buf.push_str("\\r"),
+                            other => buf.push(other),
+                        }
+                    }
+                }
+                V::I(None) | V::T(None) => buf.push_str("\\N"),
+            }
+        }
+        buf.push('\n');
+        if buf.len() >= 1 << 20 {
+            copy.send(buf.as_bytes()).await?;
+            buf.clear();
+        }
+    }
+    if !buf.is_empty() {
+        copy.send(buf.as_bytes()).await?;
+    }
+    copy.finish()
+        .await
+        .with_context(|| format!("copying into {table}"))?;
+    Ok(())
+}

@@ -1,0 +1,247 @@
+//! `POST /api/v1/declarations` (JSON lines) and `POST /api/v1/declarations/files` (multipart):
+//! the same validation and the same report as the CLI. An `Idempotency-Key` header makes a
+//! retry safe: the same key with the same body gets the first response and adds nothing; the
+//! same key with another body is refused (422).
+
+use super::ApiReseller;
+use crate::declarations::{self, Input, Overlap, Report, Request, Status};
+use crate::domain::network::Source;
+use crate::domain::period::Period;
+use crate::http::ctx::Ctx;
+use crate::http::error::AppError;
+use crate::http::AppState;
+use axum::body::Bytes;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/declarations", post(post_lines))
+        .route("/api/v1/declarations/files", post(post_file))
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": message.into() }))).into_response()
+}
+
+/// The body of `POST /api/v1/declarations`.
+#[derive(serde::Deserialize)]
+struct LinesBody {
+    lines: Vec<serde_json::Map<String, Value>>,
+    #[serde(default)]
+    period: Option<String>,
+    #[serde(default)]
+    overlap: Overlap,
+}
+
+type Dates = Option<(chrono::NaiveDate, chrono::NaiveDate)>;
+
+/// The optional `YYYY-MM` month; Err when it is not one.
+fn period(p: Option<&str>) -> Result<Dates, ()> {
+    match p.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(None),
+        Some(p) => Period::parse_month(p)
+            .map(|p| Some((p.start, p.end)))
+            .ok_or(()),
+    }
+}
+
+fn bad_period() -> Response {
+    error(StatusCode::UNPROCESSABLE_ENTITY, "period must be YYYY-MM")
+}
+
+async fn post_lines(
+    State(state): State<AppState>,
+    api: ApiReseller,
+    ctx: Ctx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let hash = crate::auth::token_hash_bytes(&body);
+    idempotent(&state, &api, &headers, &hash, async {
+        let parsed: LinesBody = match serde_json::from_slice(&body) {
+            Ok(b) => b,
+            Err(e) => {
+                return Ok(error(
+                    StatusCode::BAD_REQUEST,
+                    format!("invalid JSON body: {e}"),
+                ))
+            }
+        };
+        if parsed.lines.is_empty() {
+            return Ok(error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "lines must not be empty",
+            ));
+        }
+        let period = match period(parsed.period.as_deref()) {
+            Ok(p) => p,
+            Err(()) => return Ok(bad_period()),
+        };
+        let req = request(
+            &api,
+            &ctx,
+            Input::Lines(Arc::new(parsed.lines)),
+            period,
+            parsed.overlap,
+        );
+        commit(&state, &req).await
+    })
+    .await
+}
+
+async fn post_file(
+    State(state): State<AppState>,
+    api: ApiReseller,
+    ctx: Ctx,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let (mut file, mut period_text, mut overlap) = (None, None, Overlap::Add);
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Ok(error(e.status(), e.body_text())),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        let filename = field.file_name().unwrap_or("upload").to_string();
+        let data = match field.bytes().await {
+            Ok(d) => d,
+            Err(e) => return Ok(error(e.status(), e.body_text())),
+        };
+        match name.as_str() {
+            "file" => file = Some((filename, data.to_vec())),
+            "period" => period_text = Some(String::from_utf8_lossy(&data).into_owned()),
+            "overlap" if &data[..] == b"replace" => overlap = Overlap::Replace,
+            _ => {}
+        }
+    }
+    let Some((filename, bytes)) = file else {
+        return Ok(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the multipart field \"file\" is required",
+        ));
+    };
+    let mut fingerprint = bytes.clone();
+    fingerprint.extend_from_slice(format!("\n{period_text:?}\n{overlap:?}").as_bytes());
+    let hash = crate::auth::token_hash_bytes(&fingerprint);
+    idempotent(&state, &api, &headers, &hash, async {
+        let period = match period(period_text.as_deref()) {
+            Ok(p) => p,
+            Err(()) => return Ok(bad_period()),
+        };
+        let req = request(
+            &api,
+            &ctx,
+            Input::File {
+                filename,
+                bytes: Arc::new(bytes),
+            },
+            period,
+            overlap,
+        );
+        commit(&state, &req).await
+    })
+    .await
+}
+
+fn request(
+    api: &ApiReseller,
+    ctx: &Ctx,
+    input: Input,
+    period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    overlap: Overlap,
+) -> Request {
+    Request {
+        tenant_id: api.tenant.id,
+        currency: api.tenant.currency.clone(),
+        reseller_id: api.reseller.id,
+        user_id: None,
+        source: Source::Api,
+        input,
+        period,
+        mapping: Vec::new(),
+        sheet: None,
+        overlap,
+        today: crate::http::views::today(&api.tenant.time_zone),
+        lang: ctx.lang.code().to_string(),
+    }
+}
+
+/// 201 committed, 409 duplicate, 422 refused; the body is the CLI's report.
+async fn commit(state: &AppState, req: &Request) -> Result<Response, AppError> {
+    let report: Report =
+        declarations::commit_import(&state.db, &state.secret(), req, None, None).await?;
+    let status = match report.status {
+        Status::Committed => StatusCode::CREATED,
+        Status::Duplicate => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Ok((status, Json(report)).into_response())
+}
+
+/// Replays the first response for a known key and body; runs `handle` and records its response
+/// for a new key.
+async fn idempotent(
+    state: &AppState,
+    api: &ApiReseller,
+    headers: &HeaderMap,
+    request_hash: &str,
+    handle: impl std::future::Future<Output = Result<Response, AppError>>,
+) -> Result<Response, AppError> {
+    let Some(key) = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    else {
+        return handle.await;
+    };
+    if key.len() > 255 {
+        return Ok(error(
+            StatusCode::BAD_REQUEST,
+            "Idempotency-Key is longer than 255 characters",
+        ));
+    }
+    let (t, r) = (api.tenant.id, api.reseller.id);
+    if let Some((hash, status, body)) =
+        crate::db::declarations::idempotent_response(&state.db, t, r, key).await?
+    {
+        if hash != request_hash {
+            return Ok(error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "this Idempotency-Key was used with a different request",
+            ));
+        }
+        let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
+        let value: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        return Ok((status, [("idempotent-replayed", "true")], Json(value)).into_response());
+    }
+    let resp = handle.await?;
+    let status = resp.status();
+    if status.is_server_error() {
+        return Ok(resp);
+    }
+    let (parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    crate::db::declarations::remember_response(
+        &state.db,
+        t,
+        r,
+        key,
+        request_hash,
+        i64::from(status.as_u16()),
+        &text,
+    )
+    .await?;
+    Ok(Response::from_parts(parts, axum::body::Body::from(bytes)))
+}

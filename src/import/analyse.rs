@@ -1,0 +1,211 @@
+//! The whole way through for a sell-out declaration: detect the table and its mapping from the
+//! first rows, then stream every data row as a parsed line or its errors.
+//!
+//! Detection reads only the first `HEADER_SCAN_ROWS` + `SAMPLE_ROWS` rows; `for_each_line`
+//! reads the sheet again from the start, one row at a time, so memory does not grow with the
+//! file (xlsx, xlsb, csv; xls and ods are bounded by `Limits::max_dense_cells`).
+
+use std::ops::ControlFlow;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::cell::{Cell, NumberStyle};
+use super::date::DateOrder;
+use super::error::ReadError;
+use super::mapping::{ColumnRef, Field, Mapping};
+use super::read::{open, Format, Limits, SheetInfo, Workbook};
+use super::rows::{LineParser, LineResult, LineRules};
+use super::table::{choose_table, first_rows, header_signature, HEADER_SCAN_ROWS};
+
+/// Data rows looked at to decide number style, date order, price vs amount and EAN.
+const SAMPLE_ROWS: usize = 200;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub limits: Limits,
+    /// The declared period, inclusive.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    /// Dates after this day are errors.
+    pub today: NaiveDate,
+    /// Read this sheet instead of choosing one.
+    pub sheet: Option<String>,
+    /// A remembered or corrected mapping; wins over detection.
+    pub mapping_override: Vec<(Field, ColumnRef)>,
+}
+
+impl Options {
+    pub fn new(today: NaiveDate) -> Self {
+        Options {
+            limits: Limits::default(),
+            period: None,
+            today,
+            sheet: None,
+            mapping_override: Vec::new(),
+        }
+    }
+}
+
+/// Totals over the streamed lines, for previews and for tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LineStats {
+    pub lines: u64,
+    pub rejected_rows: u64,
+    pub quantity_sum: i64,
+    pub amount_cents_sum: i64,
+}
+
+/// What was detected in a file, and the handle to stream its lines.
+pub struct Analysis<'a> {
+    pub format: Format,
+    pub sheets: Vec<SheetInfo>,
+    pub sheet: String,
+    pub header_row: u32,
+    /// Header cells as written, by column index.
+    pub headers: Vec<Option<String>>,
+    pub header_signature: String,
+    pub mapping: Mapping,
+    /// Required fields without a column; `for_each_line` refuses to run while not empty.
+    pub missing_required: Vec<Field>,
+    /// Overrides naming a column that does not exist.
+    pub ignored_overrides: Vec<(Field, ColumnRef)>,
+    pub number_style: NumberStyle,
+    pub day_first: bool,
+    workbook: Workbook<'a>,
+    parser: LineParser,
+}
+
+/// Opens a file and detects its table and mapping.
+pub fn analyse<'a>(
+    bytes: &'a [u8],
+    filename: &str,
+    options: &Options,
+) -> Result<Analysis<'a>, ReadError> {
+    let mut workbook = open(bytes, filename, &options.limits)?;
+    let choice = choose_table(&mut workbook, options.sheet.as_deref())?;
+    let mut mapping = Mapping::detect(&choice.headers);
+    let ignored_overrides = mapping.apply_overrides(&choice.headers, &options.mapping_override);
+
+    let sample: Vec<Vec<Cell>> =
+        first_rows(&mut workbook, &choice.sheet, HEADER_SCAN_ROWS + SAMPLE_ROWS)?
+            .into_iter()
+            .filter(|(r, _)| *r > choice.header_row)
+            .map(|(_, cells)| cells)
+            .collect();
+    let texts = |fields: &[Field]| -> Vec<String> {
+        let cols: Vec<usize> = fields
+            .iter()
+            .filter_map(|f| mapping.get(*f))
+            .map(|c| c.index)
+            .collect();
+        sample
+            .iter()
+            .flat_map(|row| {
+                cols.iter().filter_map(|i| match row.get(*i) {
+                    Some(Cell::Text(t)) => Some(t.clone()),
+                    _ => None,
+                })
+            })
+            .collect()
+    };
+    let number_style = NumberStyle::detect(
+        texts(&[Field::Quantity, Field::UnitPrice, Field::LineAmount])
+            .iter()
+            .map(String::as_str),
+    );
+    let day_first = DateOrder::detect(texts(&[Field::SaleDate]).iter().map(String::as_str))
+        == DateOrder::DayFirst;
+    if options.mapping_override.is_empty() {
+        mapping.resolve_money(&sample, number_style);
+    }
+    mapping.product_is_ean = looks_like_ean(&mapping, &sample);
+    let missing_required = mapping.missing_required(options.period.is_some());
+
+    let parser = LineParser {
+        sheet: choice.sheet.clone(),
+        mapping: mapping.clone(),
+        rules: LineRules {
+            period: options.period,
+            today: options.today,
+            number_style,
+            day_first,
+        },
+    };
+    Ok(Analysis {
+        format: workbook.format,
+        sheets: workbook.sheets.clone(),
+        sheet: choice.sheet,
+        header_row: choice.header_row,
+        header_signature: header_signature(&choice.headers),
+        headers: choice.headers,
+        mapping,
+        missing_required,
+        ignored_overrides,
+        number_style,
+        day_first,
+        workbook,
+        parser,
+    })
+}
+
+/// Most product values are 8 or 13 digits (EAN-8, EAN-13).
+fn looks_like_ean(mapping: &Mapping, sample: &[Vec<Cell>]) -> bool {
+    let Some(col) = mapping.get(Field::Product).map(|c| c.index) else {
+        return false;
+    };
+    let values: Vec<String> = sample
+        .iter()
+        .filter_map(|r| r.get(col)?.as_text())
+        .collect();
+    let ean = values
+        .iter()
+        .filter(|v| matches!(v.len(), 8 | 13) && v.bytes().all(|b| b.is_ascii_digit()))
+        .count();
+    !values.is_empty() && ean * 10 >= values.len() * 8
+}
+
+impl Analysis<'_> {
+    /// `(field, header as written)` pairs, for the preview and for mapping memory.
+    pub fn mapped_headers(&self) -> Vec<(Field, String)> {
+        self.mapping
+            .columns
+            .iter()
+            .map(|c| (c.field, c.header.clone()))
+            .collect()
+    }
+
+    /// Streams every data row below the header: a line, or all the row's errors. Blank and
+    /// total rows are skipped. The callback may stop early with `Break`.
+    pub fn for_each_line<F>(&mut self, mut f: F) -> Result<LineStats, ReadError>
+    where
+        F: FnMut(LineResult) -> ControlFlow<()>,
+    {
+        if !self.missing_required.is_empty() {
+            let names: Vec<&str> = self.missing_required.iter().map(Field::as_str).collect();
+            return Err(ReadError::MissingColumns(names.join(", ")));
+        }
+        let mut stats = LineStats::default();
+        let header_row = self.header_row;
+        let parser = &self.parser;
+        self.workbook.for_each_row(&self.sheet, |row, cells| {
+            if row <= header_row {
+                return ControlFlow::Continue(());
+            }
+            match parser.parse(row, &cells) {
+                None => ControlFlow::Continue(()),
+                Some(result) => {
+                    match &result {
+                        Ok(line) => {
+                            stats.lines += 1;
+                            stats.quantity_sum += line.quantity;
+                            stats.amount_cents_sum += line.amount_cents.unwrap_or(0);
+                        }
+                        Err(_) => stats.rejected_rows += 1,
+                    }
+                    f(result)
+                }
+            }
+        })?;
+        Ok(stats)
+    }
+}

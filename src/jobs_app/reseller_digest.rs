@@ -1,0 +1,136 @@
+//! Reseller digest (weekly): each reseller user learns what its organisation declared to this
+//! manufacturer last week, and which lines were rejected and why — only its own data.
+//!
+//! Why: a rejected line nobody hears about is a sale that never earns points and a reseller
+//! that stops declaring. (The points, rank and rewards sections belong to the challenges area
+//! and are added there.) A reseller with nothing declared and nothing rejected gets no digest:
+//! the declaration reminders speak to it instead.
+
+use super::{local_date, recipient_lang, week_key, AppJobs, Mail};
+use crate::db::tenants::Tenant;
+use crate::mail::outbound;
+use crate::with_db;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use relais_jobs::JobReport;
+use relais_templates::emails::{self, RejectedLine, ResellerDigestEmail};
+use std::collections::HashMap;
+
+/// Rejected lines listed in one digest; the imports page has the rest.
+const MAX_REJECTED: usize = 20;
+
+#[derive(sqlx::FromRow)]
+struct Recipient {
+    user_id: i64,
+    email: String,
+    locale: Option<String>,
+    reseller_id: i64,
+    reseller_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct Declared {
+    reseller_id: i64,
+    declarations: i64,
+    lines: i64,
+    amount: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Rejected {
+    reseller_id: i64,
+    sale_date: NaiveDate,
+    sku: String,
+    name: String,
+    quantity: i64,
+    review_reason: Option<String>,
+}
+
+pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::Result<JobReport> {
+    let db = jobs.db();
+    let today = local_date(at, &tenant.time_zone);
+    let week_of = today - Duration::days(7);
+    let period_key = week_key(week_of);
+    let (from, to) = ((at - Duration::days(7)).timestamp(), at.timestamp());
+    let unsubscribed = outbound::unsubscribed_users(db, outbound::RESELLER_DIGEST).await?;
+    let recipients: Vec<Recipient> = with_db!(db, p => sqlx::query_as(
+        "select u.id as user_id, u.email, u.locale, r.id as reseller_id, r.name as reseller_name \
+         from users u join resellers r on r.organisation_id = u.organisation_id and r.tenant_id = $1 \
+         where u.role = 'reseller' and u.disabled = $2 order by r.id, u.id")
+        .bind(tenant.id).bind(false).fetch_all(p).await)?;
+    let declared: Vec<Declared> = with_db!(db, p => sqlx::query_as(
+        "select reseller_id, count(distinct declaration_id) as declarations, count(*) as lines, \
+         cast(sum(amount_cents) as bigint) as amount from declaration_lines \
+         where tenant_id = $1 and created_at >= $2 and created_at < $3 \
+         and review_status not in ('draft', 'withdrawn') group by reseller_id")
+        .bind(tenant.id).bind(from).bind(to).fetch_all(p).await)?;
+    let declared: HashMap<i64, Declared> =
+        declared.into_iter().map(|d| (d.reseller_id, d)).collect();
+
+    let mut report = JobReport::default();
+    let rejected_of = rejected_lines(jobs, tenant.id, (from, to)).await?;
+    for r in &recipients {
+        let rejected = rejected_of.get(&r.reseller_id).cloned().unwrap_or_default();
+        let d = declared.get(&r.reseller_id);
+        if d.is_none() && rejected.is_empty() {
+            report.skipped += 1;
+            continue;
+        }
+        let view = ResellerDigestEmail {
+            tenant_name: tenant.name.clone(),
+            reseller_name: r.reseller_name.clone(),
+            currency: tenant.currency.clone(),
+            week_of,
+            declarations: d.map_or(0, |d| d.declarations),
+            lines: d.map_or(0, |d| d.lines),
+            amount_cents: d.map_or(0, |d| d.amount),
+            rejected,
+            imports_link: jobs.state.public_url("/imports"),
+            declare_link: jobs.state.public_url("/declare"),
+            unsubscribe_link: jobs.unsubscribe_link(r.user_id, outbound::RESELLER_DIGEST),
+        };
+        let lang = recipient_lang(r.locale.as_deref(), &tenant.locale);
+        jobs.deliver(
+            &mut report,
+            Mail {
+                tenant_id: tenant.id,
+                user_id: r.user_id,
+                to: &r.email,
+                kind: outbound::RESELLER_DIGEST,
+                period_key: &period_key,
+                email: emails::reseller_digest(lang, &view),
+                unsubscribed: &unsubscribed,
+            },
+        )
+        .await?;
+    }
+    report.note = format!("week {period_key}");
+    Ok(report)
+}
+
+/// The lines rejected during `window` (unix seconds) with the reviewer's reason, per reseller,
+/// in one query for the tenant (at most [`MAX_REJECTED`] listed per reseller).
+async fn rejected_lines(
+    jobs: &AppJobs,
+    tenant_id: i64,
+    window: (i64, i64),
+) -> Result<HashMap<i64, Vec<RejectedLine>>, sqlx::Error> {
+    let rows: Vec<Rejected> = with_db!(jobs.db(), p => sqlx::query_as(
+        "select l.reseller_id, l.sale_date, p.sku, p.name, l.quantity, l.review_reason \
+         from declaration_lines l join products p on p.id = l.product_id \
+         where l.tenant_id = $1 and l.review_status = 'rejected' \
+         and l.reviewed_at >= $2 and l.reviewed_at < $3 order by l.reseller_id, l.sale_date, l.id")
+        .bind(tenant_id).bind(window.0).bind(window.1).fetch_all(p).await)?;
+    let mut out: HashMap<i64, Vec<RejectedLine>> = HashMap::new();
+    for x in rows {
+        let lines = out.entry(x.reseller_id).or_default();
+        if lines.len() < MAX_REJECTED {
+            lines.push(RejectedLine {
+                sale_date: x.sale_date,
+                product: format!("{} {}", x.sku, x.name),
+                quantity: x.quantity,
+                reason: x.review_reason,
+            });
+        }
+    }
+    Ok(out)
+}

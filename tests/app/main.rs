@@ -1,0 +1,25 @@
+//! The one integration-test binary: a real server on a random port over a real database
+//! (SQLite by default, PostgreSQL when RELAIS_TEST_POSTGRES_URL is set).
+
+mod helpers;
+mod seed;
+
+mod accounts;
+mod analytics;
+mod browser;
+mod challenges;
+mod challenges_bench;
+mod challenges_browser;
+mod challenges_http;
+mod challenges_support;
+mod declarations;
+mod declarations_api;
+mod declarations_web;
+mod jobs;
+mod jobs_bench;
+mod jobs_data;
+mod jobs_mail;
+mod reference_imports;
+mod security;
+mod smtp;
+mod workspace;
