@@ -184,6 +184,7 @@ pub async fn build(
             declines: vec![],
             awaiting_review: vec![],
             reviews_link: jobs.state.public_url("/reviews"),
+            movers: None,
             best_sellers: vec![],
             network_link: jobs.state.public_url("/network"),
             unsubscribe_link: jobs.unsubscribe_link(m.id, outbound::MANAGER_DIGEST),

@@ -84,6 +84,7 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
             lines: d.map_or(0, |d| d.lines),
             amount_cents: d.map_or(0, |d| d.amount),
             rejected,
+            points: None,
             imports_link: jobs.state.public_url("/imports"),
             declare_link: jobs.state.public_url("/declare"),
             unsubscribe_link: jobs.unsubscribe_link(r.user_id, outbound::RESELLER_DIGEST),

@@ -1,6 +1,6 @@
-//! The weekly digests: to a channel manager, what needs them among their own resellers; to a
-//! reseller, what became of what it declared. Both are lists of short items, each a link into
-//! Relais, rendered once as plain text and once as HTML.
+//! The weekly manager digest, and the short-list layout every job email shares: titled
+//! sections of short items, each a link into Relais, rendered once as plain text and once as
+//! HTML. (The reseller digest and the points emails use the same layout from their own files.)
 
 use chrono::NaiveDate;
 use maud::{html, Markup, DOCTYPE};
@@ -54,6 +54,16 @@ pub struct BestSeller {
     pub amount_cents: i64,
 }
 
+/// A reseller whose rank in a challenge moved since last week (better when `rank` is lower).
+#[derive(Debug, Clone)]
+pub struct LeaderboardMove {
+    pub reseller: ResellerLink,
+    pub challenge: String,
+    pub previous_rank: i64,
+    pub rank: i64,
+    pub participants: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct ManagerDigestEmail {
     pub tenant_name: String,
@@ -65,31 +75,10 @@ pub struct ManagerDigestEmail {
     pub declines: Vec<Decline>,
     pub awaiting_review: Vec<AwaitingReview>,
     pub reviews_link: String,
+    /// None when the tenant has no live challenge: the section is left out.
+    pub movers: Option<Vec<LeaderboardMove>>,
     pub best_sellers: Vec<BestSeller>,
     pub network_link: String,
-    pub unsubscribe_link: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct RejectedLine {
-    pub sale_date: NaiveDate,
-    pub product: String,
-    pub quantity: i64,
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ResellerDigestEmail {
-    pub tenant_name: String,
-    pub reseller_name: String,
-    pub currency: String,
-    pub week_of: NaiveDate,
-    pub declarations: i64,
-    pub lines: i64,
-    pub amount_cents: i64,
-    pub rejected: Vec<RejectedLine>,
-    pub imports_link: String,
-    pub declare_link: String,
     pub unsubscribe_link: String,
 }
 
@@ -118,13 +107,13 @@ pub(super) struct Digest {
     pub unsubscribe_link: String,
 }
 
-fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
+pub(super) fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
     pairs.iter().fold(template.to_string(), |s, (k, v)| {
         s.replace(&format!("{{{k}}}"), v)
     })
 }
 
-fn week_label(week_of: NaiveDate, lang: Lang) -> String {
+pub(super) fn week_label(week_of: NaiveDate, lang: Lang) -> String {
     crate::i18n::iso_week(week_of, lang)
 }
 
@@ -222,6 +211,31 @@ pub fn manager_digest(lang: Lang, m: &ManagerDigestEmail) -> Email {
             )
         }),
     };
+    let movers = m.movers.as_ref().map(|movers| Section {
+        title: t(lang, "digest.manager.movers").into(),
+        empty: Some(t(lang, "digest.manager.movers_none").into()),
+        items: movers
+            .iter()
+            .map(|x| {
+                let key = if x.rank < x.previous_rank {
+                    "digest.manager.mover_up"
+                } else {
+                    "digest.manager.mover_down"
+                };
+                let detail = fill(
+                    t(lang, key),
+                    &[
+                        ("challenge", &x.challenge),
+                        ("previous", &number(x.previous_rank, lang)),
+                        ("rank", &number(x.rank, lang)),
+                        ("participants", &number(x.participants, lang)),
+                    ],
+                );
+                reseller_item(&x.reseller, detail)
+            })
+            .collect(),
+        more: None,
+    });
     let best = Section {
         title: t(lang, "digest.manager.best_sellers").into(),
         empty: Some(t(lang, "digest.manager.best_sellers_none").into()),
@@ -253,77 +267,16 @@ pub fn manager_digest(lang: Lang, m: &ManagerDigestEmail) -> Email {
             t(lang, "digest.manager.intro"),
             &[("tenant", &m.tenant_name)],
         ),
-        sections: vec![recency, cadence, declines, review, best],
+        sections: [recency, cadence, declines, review]
+            .into_iter()
+            .chain(movers)
+            .chain([best])
+            .collect(),
         button: (
             t(lang, "digest.manager.button").into(),
             m.network_link.clone(),
         ),
         footer: t(lang, "digest.manager.footer").into(),
-        unsubscribe_link: m.unsubscribe_link.clone(),
-    }
-    .render()
-}
-
-pub fn reseller_digest(lang: Lang, m: &ResellerDigestEmail) -> Email {
-    let week = week_label(m.week_of, lang);
-    let declared = Section {
-        title: t(lang, "digest.reseller.declared").into(),
-        empty: None,
-        items: vec![Item {
-            label: fill(
-                t(lang, "digest.reseller.declared_summary"),
-                &[
-                    ("declarations", &number(m.declarations, lang)),
-                    ("lines", &number(m.lines, lang)),
-                    ("amount", &money(m.amount_cents, &m.currency, lang)),
-                ],
-            ),
-            detail: String::new(),
-            link: Some(m.imports_link.clone()),
-        }],
-        more: None,
-    };
-    let no_reason = t(lang, "digest.reseller.no_reason");
-    let rejected = Section {
-        title: t(lang, "digest.reseller.rejected").into(),
-        empty: Some(t(lang, "digest.reseller.rejected_none").into()),
-        items: m
-            .rejected
-            .iter()
-            .map(|r| Item {
-                label: format!(
-                    "{} — {} × {}",
-                    date(r.sale_date, lang),
-                    number(r.quantity, lang),
-                    r.product
-                ),
-                detail: r
-                    .reason
-                    .clone()
-                    .filter(|s| !s.trim().is_empty())
-                    .unwrap_or_else(|| no_reason.into()),
-                link: None,
-            })
-            .collect(),
-        more: None,
-    };
-    Digest {
-        lang,
-        subject: fill(
-            t(lang, "digest.reseller.subject"),
-            &[("tenant", &m.tenant_name), ("week", &week)],
-        ),
-        title: fill(t(lang, "digest.reseller.title"), &[("week", &week)]),
-        intro: fill(
-            t(lang, "digest.reseller.intro"),
-            &[("reseller", &m.reseller_name), ("tenant", &m.tenant_name)],
-        ),
-        sections: vec![declared, rejected],
-        button: (
-            t(lang, "digest.reseller.button").into(),
-            m.declare_link.clone(),
-        ),
-        footer: t(lang, "digest.reseller.footer").into(),
         unsubscribe_link: m.unsubscribe_link.clone(),
     }
     .render()
@@ -478,13 +431,20 @@ mod tests {
                 lines: 3,
             }],
             reviews_link: "https://r.example/reviews".into(),
+            movers: Some(vec![LeaderboardMove {
+                reseller: link("R5"),
+                challenge: "Spring".into(),
+                previous_rank: 7,
+                rank: 2,
+                participants: 12,
+            }]),
             best_sellers: vec![],
             network_link: "https://r.example/network".into(),
             unsubscribe_link: "https://r.example/unsubscribe/tok".into(),
         };
         for lang in Lang::ALL {
             let e = manager_digest(lang, &m);
-            for code in ["R1", "R2", "R3", "R4"] {
+            for code in ["R1", "R2", "R3", "R4", "R5"] {
                 assert!(
                     e.text
                         .contains(&format!("https://r.example/network/{code}")),
@@ -501,32 +461,14 @@ mod tests {
         }
         assert!(manager_digest(Lang::Fr, &m).subject.contains("S47 2026"));
         assert!(manager_digest(Lang::En, &m).text.contains("70 days"));
-    }
-
-    #[test]
-    fn reseller_digest_says_why_lines_were_rejected() {
-        let m = ResellerDigestEmail {
-            tenant_name: "Acme".into(),
-            reseller_name: "Shop".into(),
-            currency: "EUR".into(),
-            week_of: d("2026-11-16"),
-            declarations: 2,
-            lines: 14,
-            amount_cents: 123_456,
-            rejected: vec![RejectedLine {
-                sale_date: d("2026-11-17"),
-                product: "SKU1 Saw".into(),
-                quantity: 2,
-                reason: Some("Duplicate line".into()),
-            }],
-            imports_link: "https://r.example/imports".into(),
-            declare_link: "https://r.example/declare".into(),
-            unsubscribe_link: "https://r.example/unsubscribe/tok".into(),
-        };
-        let e = reseller_digest(Lang::En, &m);
-        assert!(e.text.contains("Duplicate line"));
-        assert!(e.text.contains("1,234.56"), "{}", e.text);
-        let fr = reseller_digest(Lang::Fr, &m);
-        assert!(fr.html.0.contains("Duplicate line"));
+        assert!(
+            manager_digest(Lang::En, &m)
+                .text
+                .contains("Spring: up from rank 7 to 2 of 12"),
+            "{}",
+            manager_digest(Lang::En, &m).text
+        );
+        let none = ManagerDigestEmail { movers: None, ..m };
+        assert!(!manager_digest(Lang::En, &none).text.contains("movers"));
     }
 }

@@ -3,18 +3,27 @@
 //! Mail clients ignore stylesheets and the site's CSP does not apply to mail, so the HTML part
 //! uses tables and inline styles, which is what clients render reliably.
 
+mod challenge_result;
 mod digests;
 mod invitation;
 mod password_reset;
+mod points_expiry;
 mod reminders;
+mod reseller_digest;
 
+pub use challenge_result::{challenge_result, ChallengeResultEmail};
 pub use digests::{
-    manager_digest, reseller_digest, AwaitingReview, BestSeller, CadenceAlert, Decline,
-    ManagerDigestEmail, RecencyChange, RejectedLine, ResellerDigestEmail, ResellerLink,
+    manager_digest, AwaitingReview, BestSeller, CadenceAlert, Decline, LeaderboardMove,
+    ManagerDigestEmail, RecencyChange, ResellerLink,
 };
 pub use invitation::{invitation, InvitationEmail};
 pub use password_reset::{password_reset, PasswordResetEmail};
+pub use points_expiry::{expiry_warning, ExpiryWarningEmail};
 pub use reminders::{declaration_reminder, ReminderEmail};
+pub use reseller_digest::{
+    reseller_digest, AffordableReward, ChallengeRank, PointsSummary, RejectedLine,
+    ResellerDigestEmail, TierGap,
+};
 
 use maud::{html, Markup, DOCTYPE};
 

@@ -1,5 +1,6 @@
 //! UI strings of the jobs area as `(key, English, French)`: the runs page, the unsubscribe
-//! page, the digests and the declaration reminders.
+//! page, the digests, the challenge results, the points expiry warnings and the declaration
+//! reminders.
 
 pub(super) const ENTRIES: &[(&str, &str, &str)] = &[
     // Runs page
@@ -35,7 +36,7 @@ pub(super) const ENTRIES: &[(&str, &str, &str)] = &[
     ("unsubscribe.done", "You will no longer receive this kind of email:", "Vous ne recevrez plus ce type d’e-mail\u{A0}:"),
     ("unsubscribe.invalid", "This unsubscribe link is not valid.", "Ce lien de désabonnement n’est pas valide."),
     ("unsubscribe.kind.manager-digest", "the weekly digest of your resellers", "la synthèse hebdomadaire de vos revendeurs"),
-    ("unsubscribe.kind.reseller-digest", "the weekly digest of your declarations", "la synthèse hebdomadaire de vos déclarations"),
+    ("unsubscribe.kind.reseller-digest", "the weekly digest of your declarations and points, challenge results and points expiry warnings", "la synthèse hebdomadaire de vos déclarations et de vos points, les résultats des challenges et les alertes d’expiration de points"),
     ("unsubscribe.kind.reminders", "declaration reminders", "les relances de déclaration"),
     // Digests, shared
     ("digest.unsubscribe", "Unsubscribe from these emails", "Se désabonner de ces e-mails"),
@@ -58,6 +59,10 @@ pub(super) const ENTRIES: &[(&str, &str, &str)] = &[
     ("digest.manager.review_detail", "{n} lines", "{n} lignes"),
     ("digest.manager.review_detail_one", "1 line", "1 ligne"),
     ("digest.manager.review_open", "Open the lines awaiting review", "Ouvrir les lignes à vérifier"),
+    ("digest.manager.movers", "Challenge leaderboard movers", "Mouvements dans les classements des challenges"),
+    ("digest.manager.movers_none", "No reseller changed rank this week.", "Aucun revendeur n’a changé de rang cette semaine."),
+    ("digest.manager.mover_up", "{challenge}: up from rank {previous} to {rank} of {participants}", "{challenge}\u{A0}: monte du rang {previous} au rang {rank} sur {participants}"),
+    ("digest.manager.mover_down", "{challenge}: down from rank {previous} to {rank} of {participants}", "{challenge}\u{A0}: descend du rang {previous} au rang {rank} sur {participants}"),
     ("digest.manager.best_sellers", "Best-sellers declared this week", "Meilleures ventes déclarées cette semaine"),
     ("digest.manager.best_sellers_none", "No sale declared this week.", "Aucune vente déclarée cette semaine."),
     ("digest.manager.best_seller_detail", "{quantity} sold, {amount}", "{quantity} vendus, {amount}"),
@@ -72,8 +77,40 @@ pub(super) const ENTRIES: &[(&str, &str, &str)] = &[
     ("digest.reseller.rejected", "Rejected lines", "Lignes refusées"),
     ("digest.reseller.rejected_none", "No line was rejected.", "Aucune ligne refusée."),
     ("digest.reseller.no_reason", "no reason given", "sans motif précisé"),
+    ("digest.reseller.points", "Your points", "Vos points"),
+    ("digest.reseller.points_available", "{points} points available", "{points} points disponibles"),
+    ("digest.reseller.points_detail", "{pending} awaiting review, {change} this week", "{pending} en attente de vérification, {change} cette semaine"),
+    ("digest.reseller.points_expiring", "{points} points expire within 30 days", "{points} points expirent d’ici 30 jours"),
+    ("digest.reseller.points_expiring_detail", "spend them on a reward before they expire", "échangez-les contre une récompense avant leur expiration"),
+    ("digest.reseller.challenges", "Your challenges", "Vos challenges"),
+    ("digest.reseller.challenge_rank", "rank {rank} of {participants}, {points} points", "rang {rank} sur {participants}, {points} points"),
+    ("digest.reseller.next_tier", "{missing} more for the next tier", "encore {missing} pour le palier suivant"),
+    ("digest.reseller.units", "{n} units", "{n} unités"),
+    ("digest.reseller.rewards", "Rewards you can order now", "Récompenses que vous pouvez commander"),
+    ("digest.reseller.reward_cost", "{points} points", "{points}\u{A0}points"),
     ("digest.reseller.button", "Declare my sales", "Déclarer mes ventes"),
     ("digest.reseller.footer", "You receive this digest because you declare sales in Relais.", "Vous recevez cette synthèse parce que vous déclarez des ventes dans Relais."),
+    // Challenge results
+    ("challenge_result.subject", "{tenant} — {challenge}: your final rank", "{tenant} — {challenge}\u{A0}: votre classement final"),
+    ("challenge_result.title", "The challenge {challenge} is over", "Le challenge {challenge} est terminé"),
+    ("challenge_result.intro", "{reseller} finished at rank {rank} of {participants} in {challenge}, which ran from {start} to {end}. These results are final.", "{reseller} termine au rang {rank} sur {participants} du challenge {challenge}, qui s’est déroulé du {start} au {end}. Ces résultats sont définitifs."),
+    ("challenge_result.results", "Final results", "Résultats définitifs"),
+    ("challenge_result.rank", "Overall rank", "Classement général"),
+    ("challenge_result.league", "Rank in your league", "Classement dans votre ligue"),
+    ("challenge_result.of", "{rank} of {n}", "{rank} sur {n}"),
+    ("challenge_result.points", "Points earned", "Points gagnés"),
+    ("challenge_result.points_pending", "{points}, of which {pending} for lines still awaiting review (paid once approved)", "{points}, dont {pending} pour des lignes encore en attente de vérification (versés une fois approuvées)"),
+    ("challenge_result.tier", "Tier reached", "Palier atteint"),
+    ("challenge_result.button", "See the leaderboard", "Voir le classement"),
+    ("challenge_result.footer", "You receive this email because {reseller} took part in this {tenant} challenge.", "Vous recevez cet e-mail parce que {reseller} a participé à ce challenge {tenant}."),
+    // Points expiry warnings
+    ("expiry.subject", "{tenant} — {points} points expire in {month}", "{tenant} — {points} points expirent en {month}"),
+    ("expiry.title", "Use your points before they expire", "Utilisez vos points avant leur expiration"),
+    ("expiry.intro", "{points} of {reseller}’s points with {tenant} expire in {month} unless they are spent first. {available} points are available today.", "{points} points de {reseller} chez {tenant} expirent en {month} s’ils ne sont pas utilisés d’ici là. {available} points sont disponibles aujourd’hui."),
+    ("expiry.dates", "Expiry dates", "Dates d’expiration"),
+    ("expiry.points", "{points} points", "{points}\u{A0}points"),
+    ("expiry.button", "Choose a reward", "Choisir une récompense"),
+    ("expiry.footer", "Points expire on the date shown unless they are spent first; a reward uses the oldest points first.", "Les points expirent à la date indiquée s’ils ne sont pas utilisés avant\u{A0}; une récompense utilise d’abord les points les plus anciens."),
     // Declaration reminders
     ("reminder.subject", "{tenant} — declare your sales for {period}", "{tenant} — déclarez vos ventes de {period}"),
     ("reminder.title", "Your sales for {period}", "Vos ventes de {period}"),
