@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod events;
 pub mod export;
 pub mod filter;
+pub mod insights;
 pub mod map;
 pub mod queries;
 pub mod rollup;

@@ -1,9 +1,11 @@
 //! `/network`: the manufacturer's resellers — list with filters, a reseller's page, add and edit.
 
+use super::analytics::download::DownloadQuery;
 use super::ctx::Staff;
 use super::error::{AppError, AppResult};
 use super::views::{self, today};
 use super::{chrome_for, flash_redirect, AppState};
+use crate::analytics::filter::FilterQuery;
 use crate::db::{self, audit, network::ResellerFilter, network::ResellerInput};
 use crate::domain::network::{BrandOrganisation, Potential, ResellerStatus, ResellerType};
 use axum::extract::{Path, Query, State};
@@ -92,15 +94,23 @@ async fn manager_options(state: &AppState, tenant_id: i64) -> AppResult<Vec<(Str
         .collect())
 }
 
+/// The reseller's attributes, users and sales analytics (filters in the query string; a
+/// `download` parameter returns one of the analytics' charts or tables instead).
 async fn detail(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
-) -> AppResult<Markup> {
+    Query(q): Query<FilterQuery>,
+    Query(dl): Query<DownloadQuery>,
+) -> AppResult<Response> {
     let t = &staff.tenant;
     let r = db::network::by_code(&state.db, t.id, &code)
         .await?
         .ok_or(AppError::NotFound)?;
+    let analytics = match super::analytics::profile::section(&state, &staff, &r, q, &dl).await? {
+        Ok(section) => section,
+        Err(file) => return Ok(file),
+    };
     let users = db::users::list_for_organisation(&state.db, r.organisation_id).await?;
     let view = pages::ResellerDetailView {
         reseller: views::reseller_attributes(&r, today(&t.time_zone)),
@@ -110,11 +120,7 @@ async fn detail(
             .collect(),
         can_edit: true,
     };
-    Ok(pages::reseller_detail(
-        &chrome_for(&staff.ctx),
-        &view,
-        maud::html! {},
-    ))
+    Ok(pages::reseller_detail(&chrome_for(&staff.ctx), &view, analytics).into_response())
 }
 
 async fn new_form(State(state): State<AppState>, staff: Staff) -> AppResult<Markup> {

@@ -31,34 +31,71 @@ pub fn customers_to_target<C, P, R>(
 where
     C: Eq + Hash + Ord + Clone,
     P: Eq,
-    R: Eq,
+    R: Eq + Hash,
 {
-    let mut first_antecedent: HashMap<&C, NaiveDate> = HashMap::new();
+    targets(purchases, antecedent, consequent, |r| r == reseller)
+        .remove(reseller)
+        .unwrap_or_default()
+}
+
+/// [`customers_to_target`] for every reseller at once, in one pass over `purchases`: the
+/// insight page applies each rule to the whole network.
+pub fn targets_by_reseller<'a, C, P, R>(
+    purchases: &'a [Purchase<C, P, R>],
+    antecedent: &P,
+    consequent: &P,
+) -> HashMap<&'a R, Vec<TargetCustomer<C>>>
+where
+    C: Eq + Hash + Ord + Clone,
+    P: Eq,
+    R: Eq + Hash,
+{
+    targets(purchases, antecedent, consequent, |_| true)
+}
+
+fn targets<'a, C, P, R>(
+    purchases: &'a [Purchase<C, P, R>],
+    antecedent: &P,
+    consequent: &P,
+    keep: impl Fn(&R) -> bool,
+) -> HashMap<&'a R, Vec<TargetCustomer<C>>>
+where
+    C: Eq + Hash + Ord + Clone,
+    P: Eq,
+    R: Eq + Hash,
+{
+    let mut first_antecedent: HashMap<(&R, &C), NaiveDate> = HashMap::new();
     let mut owners: HashSet<&C> = HashSet::new();
     for purchase in purchases {
         if purchase.product == *consequent {
             owners.insert(&purchase.customer);
-        } else if purchase.product == *antecedent && purchase.reseller == *reseller {
+        } else if purchase.product == *antecedent && keep(&purchase.reseller) {
             let first = first_antecedent
-                .entry(&purchase.customer)
+                .entry((&purchase.reseller, &purchase.customer))
                 .or_insert(purchase.date);
             *first = (*first).min(purchase.date);
         }
     }
-    let mut targets: Vec<TargetCustomer<C>> = first_antecedent
-        .into_iter()
-        .filter(|(customer, _)| !owners.contains(customer))
-        .map(|(customer, first)| TargetCustomer {
-            customer: customer.clone(),
-            first_antecedent_purchase: first,
-        })
-        .collect();
-    targets.sort_by(|x, y| {
-        y.first_antecedent_purchase
-            .cmp(&x.first_antecedent_purchase)
-            .then_with(|| x.customer.cmp(&y.customer))
-    });
-    targets
+    let mut by_reseller: HashMap<&R, Vec<TargetCustomer<C>>> = HashMap::new();
+    for ((reseller, customer), first) in first_antecedent {
+        if !owners.contains(customer) {
+            by_reseller
+                .entry(reseller)
+                .or_default()
+                .push(TargetCustomer {
+                    customer: customer.clone(),
+                    first_antecedent_purchase: first,
+                });
+        }
+    }
+    for targets in by_reseller.values_mut() {
+        targets.sort_by(|x, y| {
+            y.first_antecedent_purchase
+                .cmp(&x.first_antecedent_purchase)
+                .then_with(|| x.customer.cmp(&y.customer))
+        });
+    }
+    by_reseller
 }
 
 #[cfg(test)]
@@ -93,5 +130,9 @@ mod tests {
             .map(|t| (t.customer, t.first_antecedent_purchase))
             .collect();
         assert_eq!(found, vec![("c1", d(2026, 3, 1)), ("c4", d(2026, 2, 1))]);
+        let all = targets_by_reseller(&rows, &"M", &"B");
+        assert_eq!(all[&"R1"], targets);
+        let r2: Vec<_> = all[&"R2"].iter().map(|t| t.customer).collect();
+        assert_eq!(r2, vec!["c3"]);
     }
 }

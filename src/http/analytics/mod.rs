@@ -1,8 +1,13 @@
 //! The analytics pages: `/dashboard` (with a rep's page, the live widgets and their event
-//! stream) and `/map`. Every page takes the same filters ([`FilterQuery`]) from the URL.
+//! stream), `/map`, the action lists under `/insights/…`, a reseller's analytics (its profile
+//! section and `/my/insights`). Every page takes the same filters ([`FilterQuery`]) from the URL.
 
 mod dashboard;
+pub mod download;
+mod insights;
 mod map;
+pub mod profile;
+mod report;
 
 use super::error::AppResult;
 use super::AppState;
@@ -22,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/events", get(dashboard::events))
         .route("/dashboard/rep/{id}", get(dashboard::rep))
         .route("/map", get(map::page))
+        .merge(insights::router())
+        .merge(profile::router())
 }
 
 /// The filter bar's fields with their current values and the tenant's options.

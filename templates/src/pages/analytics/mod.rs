@@ -4,12 +4,17 @@
 
 mod dashboard;
 mod map;
+mod report;
 
 pub use dashboard::{
     dashboard, dashboard_widgets, rep_page, BestSellerRow, DashboardView, RepPageView, RepRow,
     SelfServiceRow,
 };
 pub use map::{map_page, MapPageView, MapRow};
+pub use report::{
+    report_page, report_section, report_table, ChartSpec, Downloads, ReportColumn, ReportPage,
+    ReportSection, ReportTable, Summary, Value, Widget,
+};
 
 use crate::components::filter_bar;
 use crate::components::FilterField;

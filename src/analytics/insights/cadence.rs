@@ -1,0 +1,117 @@
+//! Declaration cadence per reseller and the list of cadence alerts.
+//!
+//! A declaration day is the day (in the tenant's time zone) a declaration holding at least
+//! one approved line was submitted: cadence is about when a reseller declares, not about its
+//! sale dates (a monthly declarer sells every day). Only the reseller attributes of the
+//! filter apply; product, customer and channel filters say nothing about that rhythm.
+
+use super::{reseller_labels, ResellerLabel};
+use crate::analytics::compute::cadence::{cadence, Cadence, ALERT_FACTOR};
+use crate::analytics::filter::SalesFilter;
+use crate::db::Db;
+use crate::{bind_params, with_db};
+use chrono::{DateTime, Days, NaiveDate};
+use std::collections::HashMap;
+
+/// Each reseller's declaration days (sorted, distinct) up to now.
+pub async fn declaration_days(
+    db: &Db,
+    tenant_id: i64,
+    filter: &SalesFilter,
+    time_zone: &str,
+) -> Result<HashMap<i64, Vec<NaiveDate>>, sqlx::Error> {
+    let on_resellers = SalesFilter {
+        region: filter.region.clone(),
+        reseller_type: filter.reseller_type.clone(),
+        brand_organisation: filter.brand_organisation.clone(),
+        potential: filter.potential.clone(),
+        manager_id: filter.manager_id,
+        reseller_id: filter.reseller_id,
+        ..SalesFilter::default()
+    };
+    let w = on_resellers.conditions(tenant_id, None);
+    let sql = format!(
+        "select s.reseller_id, s.created_at from declarations s join resellers r on r.id = s.reseller_id \
+         where {} and s.status = 'submitted' and exists (select 1 from declaration_lines l \
+         where l.declaration_id = s.id and l.review_status = 'approved') order by s.reseller_id, s.created_at",
+        w.sql()
+    );
+    let rows: Vec<(i64, i64)> =
+        with_db!(db, p => bind_params!(sqlx::query_as(&sql), w.params).fetch_all(p).await)?;
+    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::Europe::Paris);
+    let mut days: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+    for (reseller, ts) in rows {
+        let Some(at) = DateTime::from_timestamp(ts, 0) else {
+            continue;
+        };
+        let day = at.with_timezone(&tz).date_naive();
+        let list = days.entry(reseller).or_default();
+        if list.last() != Some(&day) {
+            list.push(day);
+        }
+    }
+    Ok(days)
+}
+
+/// A reseller's cadence as of `today`.
+pub async fn of_reseller(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: i64,
+    today: NaiveDate,
+    time_zone: &str,
+) -> Result<Cadence, sqlx::Error> {
+    let filter = SalesFilter {
+        reseller_id: Some(reseller_id),
+        ..SalesFilter::default()
+    };
+    let days = declaration_days(db, tenant_id, &filter, time_zone).await?;
+    Ok(cadence(
+        days.get(&reseller_id).map_or(&[][..], Vec::as_slice),
+        today,
+    ))
+}
+
+/// The first day the current gap exceeded twice the usual one.
+pub fn alert_since(c: &Cadence) -> Option<NaiveDate> {
+    let (last, median) = (c.last_declaration?, c.median_gap_days?);
+    let days = (median * ALERT_FACTOR).floor() as u64 + 1;
+    last.checked_add_days(Days::new(days))
+}
+
+#[derive(Debug, Clone)]
+pub struct CadenceAlert {
+    pub reseller: ResellerLabel,
+    pub cadence: Cadence,
+    pub since: Option<NaiveDate>,
+}
+
+/// Resellers late against their own cadence, the newest alerts first.
+pub async fn alerts(
+    db: &Db,
+    tenant_id: i64,
+    filter: &SalesFilter,
+    today: NaiveDate,
+    time_zone: &str,
+) -> Result<Vec<CadenceAlert>, sqlx::Error> {
+    let days = declaration_days(db, tenant_id, filter, time_zone).await?;
+    let labels = reseller_labels(db, tenant_id).await?;
+    let mut list: Vec<CadenceAlert> = days
+        .iter()
+        .filter_map(|(id, days)| {
+            let c = cadence(days, today);
+            let reseller = labels.get(id).filter(|_| c.alert)?.clone();
+            Some(CadenceAlert {
+                reseller,
+                since: alert_since(&c),
+                cadence: c,
+            })
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.since
+            .cmp(&a.since)
+            .then_with(|| a.reseller.code.cmp(&b.reseller.code))
+    });
+    Ok(list)
+}
