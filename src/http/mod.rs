@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod challenges;
 pub mod ctx;
 pub mod declare;
+pub mod declare_form;
 pub mod declared_imports;
 pub mod error;
 pub mod imports;
@@ -163,6 +164,7 @@ pub fn router(state: AppState) -> Router {
         .merge(points::router())
         .merge(rewards::router())
         .merge(declare::router())
+        .merge(declare_form::router())
         .merge(declared_imports::router())
         .merge(reviews::router())
         .merge(api::router())

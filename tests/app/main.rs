@@ -14,6 +14,7 @@ mod challenges_http;
 mod challenges_support;
 mod declarations;
 mod declarations_api;
+mod declarations_form;
 mod declarations_web;
 mod jobs;
 mod jobs_bench;

@@ -27,8 +27,8 @@ pub use catalogue::{
     ProductRow,
 };
 pub use declarations::{
-    api_tokens, declarations_list, import_detail, imports_list, preview_page, reviews_page,
-    upload_page,
+    api_tokens, declarations_list, draft_page, drafts_page, import_detail, imports_list,
+    preview_page, reviews_page, upload_page,
 };
 pub use errors::{bad_request, forbidden, not_found, server_error};
 pub use home::{

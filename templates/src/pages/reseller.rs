@@ -136,6 +136,7 @@ pub fn reseller_detail(chrome: &Chrome, view: &ResellerDetailView, sections: Mar
     let actions = html! {
         a .btn .btn-ghost href="/network" { "← " (t(lang, "nav.network")) }
         @if view.can_edit {
+            (button_link(&format!("/network/{}/declare", r.code), t(lang, "declform.for_reseller"), ButtonKind::Secondary))
             (button_link(&format!("/network/{}/edit", r.code), t(lang, "action.edit"), ButtonKind::Primary))
         }
     };

@@ -1,11 +1,15 @@
-//! The declarations area: file upload and preview, imports, review and the list of declared
-//! lines (manufacturer side), and the reseller's API tokens.
+//! The declarations area: the web form and its drafts, file upload and preview, imports, review
+//! and the list of declared lines (manufacturer side), and the reseller's API tokens.
 
+mod draft;
+mod drafts;
 mod imports;
 mod lines;
 mod tokens;
 mod upload;
 
+pub use draft::{draft_page, DraftLineView, DraftValues, DraftView};
+pub use drafts::{drafts_page, DraftRow, DraftsView, SubmittedRow};
 pub use imports::{import_detail, imports_list, ImportDetailView, ImportListRow, ImportsView};
 pub use lines::{declarations_list, reviews_page, DeclarationsView, LineView, ReviewsView};
 pub use tokens::{api_tokens, ApiTokenRow, ApiTokensView};

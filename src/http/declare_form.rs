@@ -1,0 +1,588 @@
+//! `/declare`: the web form. A reseller user lists its drafts, starts one (for a period of the
+//! tenant's kind, or line by line), types lines, saves and submits them (source "form"); a
+//! channel manager does the same for a reseller from `/network/{code}/declare` (source
+//! "staff"). A draft is only found by whoever may edit it: another reseller, tenant or source
+//! gets 404. The rules live in `declarations::form`; this module reads forms and renders.
+
+use super::ctx::{ResellerUser, Staff};
+use super::declare::Actor;
+use super::error::{AppError, AppResult};
+use super::reseller::period_to_declare;
+use super::views::{local_time, today};
+use super::{chrome_for, flash_redirect, AppState};
+use crate::db::{self, network::Reseller, tenants::Tenant};
+use crate::declarations::form::store::{self, Draft, DraftLine, HashChange, LineValues, Owner};
+use crate::declarations::form::{self, Checked, Declarer, Problem, ProductIndex, Submitted};
+use crate::declarations::pipeline::customer_hash;
+use crate::domain::network::Source;
+use crate::domain::period::{Period, PeriodKind};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use relais_templates::components::{FieldError, FieldErrors};
+use relais_templates::i18n::{date, iso_week, money, month, t, Lang};
+use relais_templates::pages::declarations::{
+    DraftLineView, DraftRow, DraftValues, DraftView, DraftsView, SubmittedRow,
+};
+use relais_templates::pages::{draft_page, drafts_page};
+use std::collections::HashMap;
+
+/// Entries of the product list offered while typing (the server resolves any code anyway).
+const MAX_PRODUCT_CHOICES: usize = 3000;
+/// Periods offered when starting a declaration: the current one and those before it.
+const PERIOD_CHOICES: i32 = 6;
+/// Submitted declarations listed under the drafts.
+const SUBMITTED_SHOWN: i64 = 10;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/declare", get(list).post(create))
+        .route(
+            "/network/{code}/declare",
+            get(staff_list).post(staff_create),
+        )
+        .route("/declare/{id}", get(edit).post(save))
+        .route("/declare/{id}/delete", post(delete))
+}
+
+fn source_of(actor: &Actor) -> Source {
+    if actor.reseller.is_some() {
+        Source::Form
+    } else {
+        Source::Staff
+    }
+}
+
+fn owner(actor: &Actor) -> Owner<'static> {
+    Owner {
+        tenant_id: actor.tenant.id,
+        reseller_id: actor.reseller.as_ref().map(|r| r.id),
+        source: source_of(actor).as_str(),
+    }
+}
+
+/// Where the actor's list of drafts for this reseller is.
+fn list_path(actor: &Actor, reseller: &Reseller) -> String {
+    match actor.reseller {
+        Some(_) => "/declare".into(),
+        None => format!("/network/{}/declare", reseller.code),
+    }
+}
+
+fn on_behalf_of(actor: &Actor, reseller: &Reseller) -> Option<String> {
+    actor
+        .reseller
+        .is_none()
+        .then(|| format!("{} ({})", reseller.name, reseller.code))
+}
+
+fn period_kind(tenant: &Tenant) -> PeriodKind {
+    PeriodKind::parse(&tenant.declaration_period).unwrap_or(PeriodKind::Month)
+}
+
+fn period_label(kind: PeriodKind, start: NaiveDate, end: NaiveDate, lang: Lang) -> String {
+    let name = match kind {
+        PeriodKind::Month => month(start, lang),
+        PeriodKind::Week => iso_week(start, lang),
+    };
+    format!("{name} ({} – {})", date(start, lang), date(end, lang))
+}
+
+fn stored_period(
+    kind: PeriodKind,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    lang: Lang,
+) -> Option<String> {
+    start.zip(end).map(|(a, b)| period_label(kind, a, b, lang))
+}
+
+fn from_staff(staff: Staff) -> Actor {
+    Actor {
+        user_id: staff.user.id,
+        ctx: staff.ctx,
+        tenant: staff.tenant,
+        reseller: None,
+    }
+}
+
+fn from_reseller(r: ResellerUser) -> (Actor, Reseller) {
+    let reseller = r.reseller.clone();
+    let actor = Actor {
+        ctx: r.ctx,
+        tenant: r.tenant,
+        user_id: r.user.id,
+        reseller: Some(r.reseller),
+    };
+    (actor, reseller)
+}
+
+async fn staff_reseller(
+    state: &AppState,
+    staff: Staff,
+    code: &str,
+) -> AppResult<(Actor, Reseller)> {
+    let reseller = db::network::by_code(&state.db, staff.tenant.id, code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((from_staff(staff), reseller))
+}
+
+// --- the list and a new draft --------------------------------------------------------------------
+
+#[derive(serde::Deserialize)]
+struct NewDraft {
+    #[serde(default)]
+    period: String,
+}
+
+async fn list(State(state): State<AppState>, r: ResellerUser) -> AppResult<Response> {
+    let (actor, reseller) = from_reseller(r);
+    render_list(&state, &actor, &reseller, None, FieldErrors::new()).await
+}
+
+async fn staff_list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let (actor, reseller) = staff_reseller(&state, staff, &code).await?;
+    render_list(&state, &actor, &reseller, None, FieldErrors::new()).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    r: ResellerUser,
+    Form(form): Form<NewDraft>,
+) -> AppResult<Response> {
+    let (actor, reseller) = from_reseller(r);
+    start(&state, &actor, &reseller, form).await
+}
+
+async fn staff_create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    Form(form): Form<NewDraft>,
+) -> AppResult<Response> {
+    let (actor, reseller) = staff_reseller(&state, staff, &code).await?;
+    start(&state, &actor, &reseller, form).await
+}
+
+/// Creates the draft for the chosen period (a period start of the tenant's kind, not in the
+/// future), or line by line when none is chosen.
+async fn start(
+    state: &AppState,
+    actor: &Actor,
+    reseller: &Reseller,
+    form: NewDraft,
+) -> AppResult<Response> {
+    let kind = period_kind(&actor.tenant);
+    let today = today(&actor.tenant.time_zone);
+    let period = match form.period.trim() {
+        "" => None,
+        s => match NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .map(|d| Period::containing(kind, d))
+            .filter(|p| p.start <= today)
+        {
+            Some(p) => Some((p.start, p.end)),
+            None => {
+                let mut errors = FieldErrors::new();
+                errors.add("period", FieldError::InvalidChoice);
+                return render_list(state, actor, reseller, Some(form.period), errors).await;
+            }
+        },
+    };
+    let id = store::create(&state.db, owner(actor), reseller.id, period, actor.user_id).await?;
+    Ok(Redirect::to(&format!("/declare/{id}")).into_response())
+}
+
+async fn render_list(
+    state: &AppState,
+    actor: &Actor,
+    reseller: &Reseller,
+    period: Option<String>,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let lang = actor.ctx.lang;
+    let tz = &actor.tenant.time_zone;
+    let kind = period_kind(&actor.tenant);
+    let today = today(tz);
+    let mut p = Period::containing(kind, today);
+    let mut periods = Vec::new();
+    for _ in 0..PERIOD_CHOICES {
+        periods.push((
+            p.start.to_string(),
+            period_label(kind, p.start, p.end, lang),
+        ));
+        p = p.previous(kind);
+    }
+    let owner = owner(actor);
+    let drafts = store::list(&state.db, owner, reseller.id).await?;
+    let submitted = store::submitted(&state.db, owner, reseller.id, SUBMITTED_SHOWN).await?;
+    let base = list_path(actor, reseller);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = DraftsView {
+        action: base.clone(),
+        on_behalf_of: on_behalf_of(actor, reseller),
+        periods,
+        period: period.unwrap_or_else(|| period_to_declare(kind, today).start.to_string()),
+        errors,
+        drafts: drafts
+            .iter()
+            .map(|d| DraftRow {
+                href: format!("/declare/{}", d.id),
+                period: stored_period(kind, d.period_start, d.period_end, lang),
+                lines: d.lines,
+                changed: local_time(d.updated_at.unwrap_or(d.created_at), tz).unwrap_or_default(),
+            })
+            .collect(),
+        submitted: submitted
+            .iter()
+            .map(|s| SubmittedRow {
+                period: stored_period(kind, s.period_start, s.period_end, lang),
+                submitted: s.submitted_at.and_then(|ts| local_time(ts, tz)),
+                lines: s.lines,
+                pending: s.pending,
+                rejected: s.rejected,
+            })
+            .collect(),
+        upload_href: match actor.reseller {
+            Some(_) => "/declare/upload".into(),
+            None => format!("/network/{}/upload", reseller.code),
+        },
+    };
+    Ok((status, drafts_page(&chrome_for(&actor.ctx), &view)).into_response())
+}
+
+// --- the draft -------------------------------------------------------------------------------------
+
+/// The draft and its reseller, when this actor may edit it.
+async fn load(state: &AppState, actor: &Actor, id: i64) -> AppResult<(Draft, Reseller)> {
+    let draft = store::find(&state.db, owner(actor), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let reseller = db::network::by_id(&state.db, actor.tenant.id, draft.reseller_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((draft, reseller))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (draft, reseller) = load(&state, &actor, id).await?;
+    show(&state, &actor, &draft, &reseller, None, StatusCode::OK).await
+}
+
+/// Renders the draft with every line checked, so that errors show next to their fields.
+async fn show(
+    state: &AppState,
+    actor: &Actor,
+    draft: &Draft,
+    reseller: &Reseller,
+    message: Option<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let lines = store::lines(&state.db, actor.tenant.id, draft.id).await?;
+    let products = ProductIndex::load(&state.db, actor.tenant.id, reseller.id).await?;
+    let secret = state.secret();
+    let who = declarer(actor, &secret);
+    let checked = form::check(&state.db, &who, draft, &lines, &products).await?;
+    let view = draft_view(
+        state, actor, draft, reseller, &lines, &products, &checked, message,
+    )
+    .await?;
+    Ok((status, draft_page(&chrome_for(&actor.ctx), &view)).into_response())
+}
+
+fn declarer<'a>(actor: &Actor, secret: &'a str) -> Declarer<'a> {
+    Declarer {
+        tenant_id: actor.tenant.id,
+        user_id: actor.user_id,
+        source: source_of(actor),
+        today: today(&actor.tenant.time_zone),
+        secret,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn draft_view(
+    state: &AppState,
+    actor: &Actor,
+    draft: &Draft,
+    reseller: &Reseller,
+    lines: &[DraftLine],
+    products: &ProductIndex,
+    checked: &Checked,
+    message: Option<String>,
+) -> AppResult<DraftView> {
+    let lang = actor.ctx.lang;
+    let currency = &actor.tenant.currency;
+    let mut errors = FieldErrors::new();
+    for (line_id, problems) in &checked.problems {
+        for (field, problem) in problems {
+            let field = if field.is_empty() { "product" } else { field };
+            let error = match problem {
+                Problem::Import(code) => FieldError::Message(code.message(lang.code()).into()),
+                Problem::TooLong { max } => FieldError::TooLong { max: *max },
+            };
+            errors.add(format!("l{line_id}_{field}"), error);
+        }
+    }
+    let line_view = |(i, l): (usize, &DraftLine)| {
+        let product = checked.products.get(&l.id);
+        DraftLineView {
+            key: format!("l{}", l.id),
+            number: Some(i + 1),
+            values: typed(l),
+            has_customer_id: l.customer_hash.is_some(),
+            product: product.map(|p| format!("{} ({})", p.name, p.sku)),
+            list_price: product.map(|p| money(p.list_price_cents, currency, lang)),
+        }
+    };
+    let today = today(&actor.tenant.time_zone);
+    let default_date = draft.period_end.map_or(today, |end| end.min(today));
+    let mut choices: Vec<(String, String)> = products
+        .active()
+        .map(|p| {
+            let label = match &p.ean {
+                Some(ean) => format!("{} · {ean}", p.name),
+                None => p.name.clone(),
+            };
+            (p.sku.clone(), label)
+        })
+        .collect();
+    for (code, product_id) in store::reseller_codes(&state.db, actor.tenant.id, reseller.id).await?
+    {
+        if let Some(p) = products.get(product_id) {
+            choices.push((code, format!("{} ({})", p.name, p.sku)));
+        }
+    }
+    choices.truncate(MAX_PRODUCT_CHOICES);
+    Ok(DraftView {
+        action: format!("/declare/{}", draft.id),
+        delete_action: format!("/declare/{}/delete", draft.id),
+        back_href: list_path(actor, reseller),
+        on_behalf_of: on_behalf_of(actor, reseller),
+        period: stored_period(
+            period_kind(&actor.tenant),
+            draft.period_start,
+            draft.period_end,
+            lang,
+        ),
+        lines: lines.iter().enumerate().map(line_view).collect(),
+        new_line: DraftLineView {
+            key: "new".into(),
+            number: None,
+            values: DraftValues {
+                sale_date: default_date.to_string(),
+                ..Default::default()
+            },
+            has_customer_id: false,
+            product: None,
+            list_price: None,
+        },
+        errors,
+        message,
+        products: choices,
+    })
+}
+
+fn typed(l: &DraftLine) -> DraftValues {
+    DraftValues {
+        product: l.product.clone(),
+        quantity: l.quantity.clone(),
+        unit_price: l.unit_price.clone(),
+        amount: l.amount.clone(),
+        sale_date: l.sale_date.clone(),
+        customer_type: l.customer_type.clone(),
+        customer_postal_code: l.customer_postal_code.clone(),
+        channel: l.channel.clone(),
+        feedback: l.feedback.clone(),
+        rating: l.rating.clone(),
+    }
+}
+
+/// The values posted for the line whose fields start with `key`.
+fn posted(fields: &HashMap<String, String>, key: &str) -> LineValues {
+    let get = |f: &str| {
+        fields
+            .get(&format!("{key}_{f}"))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    LineValues {
+        product: get("product"),
+        quantity: get("quantity"),
+        unit_price: get("unit_price"),
+        amount: get("amount"),
+        sale_date: get("sale_date"),
+        customer_type: get("customer_type"),
+        customer_postal_code: get("customer_postal_code"),
+        channel: get("channel"),
+        feedback: fields
+            .get(&format!("{key}_feedback"))
+            .cloned()
+            .unwrap_or_default(),
+        rating: get("rating"),
+    }
+}
+
+/// A typed identifier replaces the stored hash; "forget" clears it; else it is kept.
+fn hash_change(
+    fields: &HashMap<String, String>,
+    key: &str,
+    secret: &str,
+    tenant_id: i64,
+) -> HashChange {
+    let typed = fields
+        .get(&format!("{key}_customer_id"))
+        .map(String::as_str)
+        .unwrap_or("");
+    match customer_hash(secret, tenant_id, typed) {
+        Some(h) => HashChange::Set(h),
+        None if fields.contains_key(&format!("{key}_customer_id_forget")) => HashChange::Clear,
+        None => HashChange::Keep,
+    }
+}
+
+/// The editor's one form: saves every line (and the new one when filled), then does what the
+/// pressed button asks: `save`, `add`, `remove:{line id}` or `submit`.
+async fn save(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (draft, reseller) = load(&state, &actor, id).await?;
+    let lang = actor.ctx.lang;
+    let tenant_id = actor.tenant.id;
+    let secret = state.secret();
+    let fields: HashMap<String, String> = form.into_iter().collect();
+    let action = fields.get("action").map(String::as_str).unwrap_or("save");
+    let stored = store::lines(&state.db, tenant_id, draft.id).await?;
+    let mut tx = state.db.begin().await?;
+    for l in &stored {
+        let key = format!("l{}", l.id);
+        if fields.contains_key(&format!("{key}_product")) {
+            let values = posted(&fields, &key);
+            let hash = hash_change(&fields, &key, &secret, tenant_id);
+            store::update_line(&mut tx, tenant_id, draft.id, l.id, &values, &hash).await?;
+        }
+    }
+    let new = posted(&fields, "new");
+    let new_id = fields
+        .get("new_customer_id")
+        .map(String::as_str)
+        .unwrap_or("");
+    let mut too_many = false;
+    if !form::is_blank(&new, new_id) {
+        if stored.len() >= form::MAX_LINES {
+            too_many = true;
+        } else {
+            let hash = customer_hash(&secret, tenant_id, new_id);
+            store::insert_line(&mut tx, tenant_id, draft.id, &new, hash.as_deref()).await?;
+        }
+    }
+    if let Some(line) = action.strip_prefix("remove:").and_then(|v| v.parse().ok()) {
+        store::remove_line(&mut tx, tenant_id, draft.id, line).await?;
+    }
+    tx.commit().await?;
+    let here = format!("/declare/{}", draft.id);
+    if too_many {
+        let text = t(lang, "declform.too_many").replace("{n}", &form::MAX_LINES.to_string());
+        return Ok(flash_redirect(&state, &here, "error", &text));
+    }
+    match action {
+        "submit" => submit(&state, &actor, &draft, &reseller).await,
+        "add" => Ok(Redirect::to(&format!("{here}#new")).into_response()),
+        _ => Ok(flash_redirect(
+            &state,
+            &here,
+            "success",
+            t(lang, "declform.saved"),
+        )),
+    }
+}
+
+async fn submit(
+    state: &AppState,
+    actor: &Actor,
+    draft: &Draft,
+    reseller: &Reseller,
+) -> AppResult<Response> {
+    let lang = actor.ctx.lang;
+    let secret = state.secret();
+    let who = declarer(actor, &secret);
+    let refused = |key: &'static str| Some(t(lang, key).to_string());
+    match form::submit(&state.db, &who, draft).await? {
+        Submitted::Done { lines, pending } => {
+            crate::analytics::events::publish(&state.events, actor.tenant.id);
+            let mut text = t(lang, "declform.submitted").replace("{n}", &lines.to_string());
+            if pending > 0 {
+                text.push(' ');
+                text.push_str(
+                    &t(lang, "declform.submitted_review").replace("{n}", &pending.to_string()),
+                );
+            }
+            Ok(flash_redirect(
+                state,
+                &list_path(actor, reseller),
+                "success",
+                &text,
+            ))
+        }
+        Submitted::Invalid(_) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            show(
+                state,
+                actor,
+                draft,
+                reseller,
+                refused("declform.fix_errors"),
+                status,
+            )
+            .await
+        }
+        Submitted::Empty => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            show(
+                state,
+                actor,
+                draft,
+                reseller,
+                refused("declform.empty"),
+                status,
+            )
+            .await
+        }
+        Submitted::Gone => Err(AppError::NotFound),
+    }
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (draft, reseller) = load(&state, &actor, id).await?;
+    store::delete(&state.db, actor.tenant.id, draft.id).await?;
+    let text = t(actor.ctx.lang, "declform.deleted");
+    Ok(flash_redirect(
+        &state,
+        &list_path(&actor, &reseller),
+        "success",
+        text,
+    ))
+}
