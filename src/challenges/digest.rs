@@ -2,11 +2,13 @@
 //! brought, what expires soon, and where it stands in each running challenge.
 
 use super::standings::ranked;
+use crate::db::challenges::Standing;
 use crate::db::points::{self as ledger_db, Exec};
 use crate::db::{challenges as store, Db};
 use crate::with_db;
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Days ahead for the "expiring soon" figure.
 pub const EXPIRY_NOTICE_DAYS: u64 = 30;
@@ -35,6 +37,11 @@ pub struct PointsDigest {
     pub challenges: Vec<ChallengeStanding>,
 }
 
+/// Ranked leaderboards already read, by challenge: a job building the digests of many resellers
+/// reads and ranks each challenge's standings once, not once per reseller.
+#[derive(Debug, Default)]
+pub struct Boards(HashMap<i64, Vec<Standing>>);
+
 /// For the reseller digest (jobs) and the home card: `since` is the start of the digest's week.
 pub async fn points_digest(
     db: &Db,
@@ -42,6 +49,26 @@ pub async fn points_digest(
     reseller_id: i64,
     today: NaiveDate,
     since: NaiveDate,
+) -> Result<PointsDigest, sqlx::Error> {
+    points_digest_with(
+        db,
+        tenant_id,
+        reseller_id,
+        today,
+        since,
+        &mut Boards::default(),
+    )
+    .await
+}
+
+/// [`points_digest`] reusing (and filling) `boards` across resellers.
+pub async fn points_digest_with(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: i64,
+    today: NaiveDate,
+    since: NaiveDate,
+    boards: &mut Boards,
 ) -> Result<PointsDigest, sqlx::Error> {
     let totals = ledger_db::totals(Exec::Db(db), tenant_id, reseller_id).await?;
     let sql = "select cast(coalesce(sum(points), 0) as bigint) from points_entries \
@@ -55,7 +82,12 @@ pub async fn points_digest(
         if c.status != "running" {
             continue;
         }
-        let board = ranked(store::standings(db, tenant_id, c.id).await?);
+        let board = match boards.0.entry(c.id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(ranked(store::standings(db, tenant_id, c.id).await?))
+            }
+        };
         let Some(me) = board.iter().find(|s| s.reseller_id == reseller_id) else {
             continue;
         };

@@ -139,6 +139,7 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
                     user_id: u.user_id,
                     to: &u.email,
                     kind: outbound::REMINDERS,
+                    list: outbound::REMINDERS,
                     period_key: &period_key,
                     email: emails::declaration_reminder(lang, &view),
                     unsubscribed: &unsubscribed,

@@ -1,11 +1,13 @@
 //! Manager digest (weekly): each channel manager gets the action list of THEIR resellers
 //! (`resellers.manager_id`) — who turned yellow or red, who is later than their usual cadence,
-//! the biggest declines, lines awaiting review, the week's best-sellers — each item a link.
+//! the biggest declines, lines awaiting review, who moved most in a challenge leaderboard, the
+//! week's best-sellers — each item a link.
 //!
 //! Why: managers read email before they open a portal; this tells them whom to call this week.
 //! All the tenant's figures are read in a few grouped queries, then split per manager in memory,
 //! so the cost grows with the data, not with the number of managers.
 
+use super::movers::{self, Movement};
 use super::{local_date, recipient_lang, segment, week_key, AppJobs, Mail};
 use crate::analytics::compute::cadence::cadence;
 use crate::analytics::compute::recency::{classify, Recency};
@@ -16,8 +18,8 @@ use crate::with_db;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use relais_jobs::JobReport;
 use relais_templates::emails::{
-    self, AwaitingReview, BestSeller, CadenceAlert, Decline, Email, ManagerDigestEmail,
-    RecencyChange, ResellerLink,
+    self, AwaitingReview, BestSeller, CadenceAlert, Decline, Email, LeaderboardMove,
+    ManagerDigestEmail, RecencyChange, ResellerLink,
 };
 use relais_templates::vocab;
 use std::collections::HashMap;
@@ -38,6 +40,7 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
                 user_id: d.user_id,
                 to: &d.to,
                 kind: outbound::MANAGER_DIGEST,
+                list: outbound::MANAGER_DIGEST,
                 period_key: &period_key,
                 email: d.email,
                 unsubscribed: &unsubscribed,
@@ -142,6 +145,12 @@ pub async fn build(
          and l.review_status in ('approved', 'pending') group by r.manager_id, p.sku, p.name")
         .bind(t).bind((at - Duration::days(7)).timestamp()).bind(at.timestamp()).fetch_all(p).await)?;
 
+    let movements = movers::since(db, t, week_ago).await?;
+    let mut moves_of: HashMap<i64, Vec<&Movement>> = HashMap::new();
+    for m in movements.iter().flatten() {
+        moves_of.entry(m.reseller_id).or_default().push(m);
+    }
+
     let last: HashMap<i64, LastSales> = last.into_iter().map(|l| (l.reseller_id, l)).collect();
     let values: HashMap<i64, Values> = values.into_iter().map(|v| (v.reseller_id, v)).collect();
     let pending: HashMap<i64, i64> = pending.into_iter().collect();
@@ -190,7 +199,11 @@ pub async fn build(
             unsubscribe_link: jobs.unsubscribe_link(m.id, outbound::MANAGER_DIGEST),
         };
         let mut declines = Vec::new();
+        let mut moves = Vec::new();
         for r in mine {
+            for m in moves_of.get(&r.id).into_iter().flatten() {
+                moves.push((*m, r));
+            }
             let l = last.get(&r.id);
             let (now_last, before_last) =
                 (l.and_then(|l| l.last_now), l.and_then(|l| l.last_before));
@@ -233,6 +246,23 @@ pub async fn build(
         }
         declines.sort_by_key(|d| std::cmp::Reverse(d.0));
         digest.declines = declines.into_iter().take(5).map(|(_, d)| d).collect();
+        if movements.is_some() {
+            // Biggest moves first, up or down; among equals, the better placed.
+            moves.sort_by_key(|(m, _)| (std::cmp::Reverse(m.places().abs()), m.rank));
+            digest.movers = Some(
+                moves
+                    .into_iter()
+                    .take(5)
+                    .map(|(m, r)| LeaderboardMove {
+                        reseller: link(r),
+                        challenge: m.challenge.clone(),
+                        previous_rank: m.previous_rank,
+                        rank: m.rank,
+                        participants: m.participants,
+                    })
+                    .collect(),
+            );
+        }
         digest.recency_changes.truncate(TOP);
         digest
             .cadence_alerts

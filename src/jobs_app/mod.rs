@@ -7,10 +7,13 @@
 //! run a slot. Runs by hand (`relais jobs run`) are recorded as manual and take no slot; the
 //! digests stay once-per-period anyway, because each email is recorded before it is sent.
 
+pub mod challenge_close;
 pub mod cli;
 pub mod declaration_reminders;
 pub mod housekeeping;
 pub mod manager_digest;
+pub mod movers;
+pub mod points_expiry;
 pub mod reseller_digest;
 pub mod runs;
 
@@ -34,9 +37,20 @@ pub const MANAGER_DIGEST: &str = "manager-digest";
 pub const RESELLER_DIGEST: &str = "reseller-digest";
 pub const DECLARATION_REMINDERS: &str = "declaration-reminders";
 pub const HOUSEKEEPING: &str = "housekeeping";
+pub const CHALLENGE_CLOSE: &str = "challenge-close";
+pub const POINTS_EXPIRY: &str = "points-expiry";
 
-/// Every job the application knows, in the order a tick runs them.
+/// The daily schedule of [`CHALLENGE_CLOSE`] and [`POINTS_EXPIRY`]: 06:00, so that the Monday
+/// digests at 07:00 already show closed challenges and expired points. (They have no key in
+/// `[jobs]` yet: `src/config.rs` belongs to another area; a `challenge_close` and a
+/// `points_expiry` setting there should replace this.)
+pub const POINTS_JOBS_SCHEDULE: &str = "0 0 6 * * *";
+
+/// Every job the application knows, in the order a tick runs them: challenges are closed and
+/// points expired before the digests speak of them.
 pub const JOBS: &[&str] = &[
+    CHALLENGE_CLOSE,
+    POINTS_EXPIRY,
     MANAGER_DIGEST,
     RESELLER_DIGEST,
     DECLARATION_REMINDERS,
@@ -47,6 +61,14 @@ pub const JOBS: &[&str] = &[
 pub fn specs(s: &JobsSettings) -> Vec<JobSpec> {
     let schedule = |expr: &str| Some(expr.trim().to_string()).filter(|e| !e.is_empty());
     vec![
+        JobSpec {
+            name: CHALLENGE_CLOSE.into(),
+            schedule: schedule(POINTS_JOBS_SCHEDULE),
+        },
+        JobSpec {
+            name: POINTS_EXPIRY.into(),
+            schedule: schedule(POINTS_JOBS_SCHEDULE),
+        },
         JobSpec {
             name: MANAGER_DIGEST.into(),
             schedule: schedule(&s.manager_digest),
@@ -109,14 +131,14 @@ impl AppJobs {
         Ok((run_id, result))
     }
 
-    /// Sends one job email unless the user unsubscribed from `kind`, at most once per
-    /// `period_key`, and counts what happened in `report`.
+    /// Sends one job email unless the user unsubscribed from its `list`, at most once per
+    /// `kind` and `period_key`, and counts what happened in `report`.
     pub async fn deliver(&self, report: &mut JobReport, mail: Mail<'_>) -> anyhow::Result<()> {
         if mail.unsubscribed.contains(&mail.user_id) {
             report.skipped += 1;
             return Ok(());
         }
-        let token = outbound::unsubscribe_token(&self.state.secret(), mail.user_id, mail.kind);
+        let token = outbound::unsubscribe_token(&self.state.secret(), mail.user_id, mail.list);
         let one_click = self
             .state
             .public_url(&format!("/api/v1/unsubscribe/{token}"));
@@ -153,7 +175,11 @@ pub struct Mail<'a> {
     pub tenant_id: i64,
     pub user_id: i64,
     pub to: &'a str,
+    /// What the send-once record is about (`reseller-digest`, `challenge-result`...).
     pub kind: &'a str,
+    /// The unsubscribe list the email belongs to (one of `outbound::UNSUBSCRIBABLE`);
+    /// `unsubscribed` holds that list's users.
+    pub list: &'a str,
     pub period_key: &'a str,
     pub email: Email,
     pub unsubscribed: &'a HashSet<i64>,
@@ -190,6 +216,8 @@ impl JobContext for AppJobs {
     ) -> anyhow::Result<JobReport> {
         let tenant = tenant_by_slug(self.db(), tenant).await?;
         match job {
+            CHALLENGE_CLOSE => challenge_close::run(self, &tenant, at).await,
+            POINTS_EXPIRY => points_expiry::run(self, &tenant, at).await,
             MANAGER_DIGEST => manager_digest::run(self, &tenant, at).await,
             RESELLER_DIGEST => reseller_digest::run(self, &tenant, at).await,
             DECLARATION_REMINDERS => declaration_reminders::run(self, &tenant, at).await,

@@ -1,22 +1,36 @@
 //! Reseller digest (weekly): each reseller user learns what its organisation declared to this
-//! manufacturer last week, and which lines were rejected and why — only its own data.
+//! manufacturer last week, which lines were rejected and why, and where its points stand —
+//! earned and pending, rank and distance to the next tier in each running challenge, the
+//! rewards it can order now (`challenges::digest`) — only its own data.
 //!
 //! Why: a rejected line nobody hears about is a sale that never earns points and a reseller
-//! that stops declaring. (The points, rank and rewards sections belong to the challenges area
-//! and are added there.) A reseller with nothing declared and nothing rejected gets no digest:
-//! the declaration reminders speak to it instead.
+//! that stops declaring; points seen growing are what keeps it declaring. A reseller with
+//! nothing declared, nothing rejected and no points booked in the week gets no digest: the
+//! declaration reminders speak to it instead.
 
 use super::{local_date, recipient_lang, week_key, AppJobs, Mail};
+use crate::challenges::digest::{points_digest_with, Boards};
+use crate::challenges::recompute::load_def;
+use crate::db::challenges as store;
+use crate::db::points::Exec;
+use crate::db::rewards::{self, Reward};
 use crate::db::tenants::Tenant;
+use crate::domain::points::def::TierBasis;
 use crate::mail::outbound;
 use crate::with_db;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use relais_jobs::JobReport;
-use relais_templates::emails::{self, RejectedLine, ResellerDigestEmail};
+use relais_templates::emails::{
+    self, AffordableReward, ChallengeRank, PointsSummary, RejectedLine, ResellerDigestEmail,
+    TierGap,
+};
 use std::collections::HashMap;
 
 /// Rejected lines listed in one digest; the imports page has the rest.
 const MAX_REJECTED: usize = 20;
+
+/// Rewards listed as within reach, the most expensive first.
+const MAX_REWARDS: usize = 3;
 
 #[derive(sqlx::FromRow)]
 struct Recipient {
@@ -68,10 +82,21 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
 
     let mut report = JobReport::default();
     let rejected_of = rejected_lines(jobs, tenant.id, (from, to)).await?;
+    let mut points = PointsReader {
+        jobs,
+        tenant,
+        today,
+        since: week_of,
+        rewards: rewards::list(db, tenant.id, true).await?,
+        boards: Boards::default(),
+        tiers: HashMap::new(),
+        summaries: HashMap::new(),
+    };
     for r in &recipients {
         let rejected = rejected_of.get(&r.reseller_id).cloned().unwrap_or_default();
         let d = declared.get(&r.reseller_id);
-        if d.is_none() && rejected.is_empty() {
+        let (points, week_change) = points.of(r.reseller_id).await?;
+        if d.is_none() && rejected.is_empty() && week_change == 0 {
             report.skipped += 1;
             continue;
         }
@@ -84,7 +109,7 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
             lines: d.map_or(0, |d| d.lines),
             amount_cents: d.map_or(0, |d| d.amount),
             rejected,
-            points: None,
+            points,
             imports_link: jobs.state.public_url("/imports"),
             declare_link: jobs.state.public_url("/declare"),
             unsubscribe_link: jobs.unsubscribe_link(r.user_id, outbound::RESELLER_DIGEST),
@@ -97,6 +122,7 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
                 user_id: r.user_id,
                 to: &r.email,
                 kind: outbound::RESELLER_DIGEST,
+                list: outbound::RESELLER_DIGEST,
                 period_key: &period_key,
                 email: emails::reseller_digest(lang, &view),
                 unsubscribed: &unsubscribed,
@@ -106,6 +132,99 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
     }
     report.note = format!("week {period_key}");
     Ok(report)
+}
+
+/// The points sections of the tenant's resellers, each read once (several users of one reseller
+/// get the same), with the leaderboards and the tier bases read once per challenge.
+struct PointsReader<'a> {
+    jobs: &'a AppJobs,
+    tenant: &'a Tenant,
+    today: NaiveDate,
+    since: NaiveDate,
+    rewards: Vec<Reward>,
+    boards: Boards,
+    tiers: HashMap<i64, Option<TierBasis>>,
+    summaries: HashMap<i64, (Option<PointsSummary>, i64)>,
+}
+
+impl PointsReader<'_> {
+    /// The reseller's points section (None when it has no points and no running challenge) and
+    /// the net points booked in the week.
+    async fn of(&mut self, reseller_id: i64) -> anyhow::Result<(Option<PointsSummary>, i64)> {
+        if let Some(done) = self.summaries.get(&reseller_id) {
+            return Ok(done.clone());
+        }
+        let db = self.jobs.db();
+        let p = points_digest_with(
+            db,
+            self.tenant.id,
+            reseller_id,
+            self.today,
+            self.since,
+            &mut self.boards,
+        )
+        .await?;
+        let summary = if p.available == 0 && p.pending == 0 && p.challenges.is_empty() {
+            None
+        } else {
+            let mut challenges = Vec::new();
+            for c in &p.challenges {
+                let basis = self.tier_basis(c.challenge_id).await?;
+                challenges.push(ChallengeRank {
+                    name: c.name.clone(),
+                    link: self
+                        .jobs
+                        .state
+                        .public_url(&format!("/challenges/{}", c.challenge_id)),
+                    rank: c.rank,
+                    participants: c.participants,
+                    points: c.points,
+                    next_tier: c.next_tier_missing.zip(basis).map(|(m, b)| match b {
+                        TierBasis::Units => TierGap::Units(m),
+                        TierBasis::Amount => TierGap::Cents(m),
+                    }),
+                });
+            }
+            let mut affordable: Vec<AffordableReward> = self
+                .rewards
+                .iter()
+                .filter(|w| w.points_cost <= p.available && w.stock != Some(0))
+                .map(|w| AffordableReward {
+                    name: w.name.clone(),
+                    points_cost: w.points_cost,
+                })
+                .collect();
+            affordable.reverse();
+            affordable.truncate(MAX_REWARDS);
+            Some(PointsSummary {
+                available: p.available,
+                pending: p.pending,
+                week_change: p.booked_since,
+                expiring_soon: p.expiring_soon,
+                challenges,
+                affordable,
+                points_link: self.jobs.state.public_url("/points"),
+                rewards_link: self.jobs.state.public_url("/rewards"),
+            })
+        };
+        let done = (summary, p.booked_since);
+        self.summaries.insert(reseller_id, done.clone());
+        Ok(done)
+    }
+
+    /// What a challenge's tiers count (units or amount); None without tiers.
+    async fn tier_basis(&mut self, challenge_id: i64) -> anyhow::Result<Option<TierBasis>> {
+        if let Some(b) = self.tiers.get(&challenge_id) {
+            return Ok(*b);
+        }
+        let db = self.jobs.db();
+        let basis = match store::by_id(Exec::Db(db), self.tenant.id, challenge_id).await? {
+            Some(c) => load_def(Exec::Db(db), &c).await?.tiers.map(|t| t.basis),
+            None => None,
+        };
+        self.tiers.insert(challenge_id, basis);
+        Ok(basis)
+    }
 }
 
 /// The lines rejected during `window` (unix seconds) with the reviewer's reason, per reseller,
