@@ -12,7 +12,7 @@ use relais::jobs_app::AppJobs;
 use relais::with_db;
 use relais_jobs::JobContext;
 
-async fn app_with_smtp(smtp: &SmtpServer, attempts: u32) -> TestApp {
+pub async fn app_with_smtp(smtp: &SmtpServer, attempts: u32) -> TestApp {
     let port = smtp.port;
     spawn_app_with(move |s| {
         s.mail.transport = "smtp".into();
@@ -27,16 +27,16 @@ async fn app_with_smtp(smtp: &SmtpServer, attempts: u32) -> TestApp {
 }
 
 /// A parsed message: the recipient, the subject, both parts and a header.
-struct Parsed {
-    to: Vec<String>,
-    subject: String,
-    text: String,
-    html: String,
-    list_unsubscribe: Option<String>,
-    one_click: Option<String>,
+pub struct Parsed {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub list_unsubscribe: Option<String>,
+    pub one_click: Option<String>,
 }
 
-fn parse(m: &Received) -> Parsed {
+pub fn parse(m: &Received) -> Parsed {
     let msg = MessageParser::default()
         .parse(m.data.as_bytes())
         .expect("valid MIME");
@@ -51,7 +51,7 @@ fn parse(m: &Received) -> Parsed {
     }
 }
 
-fn to(messages: &[Parsed], email: &str) -> Vec<usize> {
+pub fn to(messages: &[Parsed], email: &str) -> Vec<usize> {
     messages
         .iter()
         .enumerate()

@@ -20,6 +20,7 @@ mod jobs;
 mod jobs_bench;
 mod jobs_data;
 mod jobs_mail;
+mod jobs_points;
 mod reference_imports;
 mod security;
 mod smtp;
