@@ -122,12 +122,19 @@ pub async fn download(
     }
 }
 
+/// A code as one URL path segment.
+fn segment(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
 pub fn reseller_href(code: &str) -> String {
-    format!("/network/{}", crate::jobs_app::segment(code))
+    format!("/network/{}", segment(code))
 }
 
 pub fn product_href(sku: &str) -> String {
-    format!("/catalogue/{}", crate::jobs_app::segment(sku))
+    format!("/catalogue/{}", segment(sku))
 }
 
 pub fn customer_label(lang: Lang, code: &str) -> String {
