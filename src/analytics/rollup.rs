@@ -11,7 +11,7 @@
 
 use crate::db::{Db, Tx};
 use crate::with_tx;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// Which lines changed.
 #[derive(Debug, Clone, Copy)]
@@ -77,19 +77,64 @@ async fn ranges(
     }
 }
 
-/// Adds (`sign` "") or subtracts (`sign` "-") the reseller's `sales_daily` sums of the range
-/// to `sales_daily_product`.
-fn product_delta_sql(sign: &str) -> String {
+/// Adds (`sign` "") or subtracts (`sign` "-") the sums of one reseller's days `$3..=$4`, read
+/// from `from` grouped by `keys`, to the shared roll-up `table` (keyed by `tenant_id, day` and
+/// `keys`). Shared tables are adjusted by deltas rather than recomputed so that two resellers'
+/// transactions never delete and re-insert each other's rows (an upsert waits, a re-insert
+/// would fail on the unique key). `day` is the day expression (the month's first day for a
+/// monthly table).
+fn delta_sql(sign: &str, table: &str, from: &str, day: &str, keys: &str) -> String {
     format!(
-        "insert into sales_daily_product (tenant_id, day, product_id, source, quantity, amount_cents, lines) \
-         select tenant_id, day, product_id, source, {sign}sum(quantity), {sign}sum(amount_cents), {sign}sum(lines) \
-         from sales_daily where tenant_id = $1 and reseller_id = $2 and day between $3 and $4 \
-         group by tenant_id, day, product_id, source \
-         on conflict (tenant_id, day, product_id, source) do update set \
-         quantity = sales_daily_product.quantity + excluded.quantity, \
-         amount_cents = sales_daily_product.amount_cents + excluded.amount_cents, \
-         lines = sales_daily_product.lines + excluded.lines"
+        "insert into {table} (tenant_id, day, {keys}, quantity, amount_cents, lines) \
+         select tenant_id, {day}, {keys}, {sign}sum(quantity), {sign}sum(amount_cents), {sign}sum(lines) \
+         from {from} where tenant_id = $1 and reseller_id = $2 and day between $3 and $4 \
+         group by tenant_id, {day}, {keys} \
+         on conflict (tenant_id, day, {keys}) do update set \
+         quantity = {table}.quantity + excluded.quantity, \
+         amount_cents = {table}.amount_cents + excluded.amount_cents, \
+         lines = {table}.lines + excluded.lines"
     )
+}
+
+/// The deltas applied to every shared roll-up: (table, read from, keys, monthly).
+const SHARED: [(&str, &str, &str, bool); 4] = [
+    (
+        "sales_daily_product",
+        "sales_daily",
+        "product_id, source",
+        false,
+    ),
+    ("sales_daily_total", "sales_daily_reseller", "source", false),
+    (
+        "sales_monthly_reseller",
+        "sales_daily_reseller",
+        "reseller_id, source",
+        true,
+    ),
+    (
+        "sales_monthly_product",
+        "sales_daily",
+        "product_id, source",
+        true,
+    ),
+];
+
+/// The first day of `day`'s month, as SQL for each dialect.
+fn month_sql(tx: &Tx) -> &'static str {
+    match tx {
+        Tx::Sqlite(_) => "substr(day, 1, 8) || '01'",
+        Tx::Postgres(_) => "cast(date_trunc('month', day) as date)",
+    }
+}
+
+fn shared_deltas(tx: &Tx, sign: &str) -> Vec<String> {
+    SHARED
+        .iter()
+        .map(|(table, from, keys, monthly)| {
+            let day = if *monthly { month_sql(tx) } else { "day" };
+            delta_sql(sign, table, from, day, keys)
+        })
+        .collect()
 }
 
 const INSERT_DAILY: &str = "insert into sales_daily \
@@ -114,20 +159,46 @@ async fn refresh(
     to: NaiveDate,
 ) -> Result<(), sqlx::Error> {
     let range = " and reseller_id = $2 and day between $3 and $4";
-    let statements = [
-        product_delta_sql("-"),
+    // Take the reseller's old sums out of the shared tables, rewrite its own rows from the
+    // lines, put the new sums back, then drop the rows left empty.
+    let mut statements = shared_deltas(tx, "-");
+    statements.extend([
         format!("delete from sales_daily where tenant_id = $1{range}"),
         format!("{INSERT_DAILY} and reseller_id = $2 and sale_date between $3 and $4{GROUP_DAILY}"),
-        product_delta_sql(""),
-        "delete from sales_daily_product where tenant_id = $1 and lines = 0 and $2 = $2 and day between $3 and $4"
-            .to_string(),
         format!("delete from sales_daily_reseller where tenant_id = $1{range}"),
         format!("{INSERT_RESELLER}{range} group by tenant_id, day, reseller_id, source"),
-    ];
-    for sql in &statements {
-        with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(from).bind(to).execute(c).await.map(|_| ()))?;
+    ]);
+    statements.extend(shared_deltas(tx, ""));
+    let (first, last) = month_bounds(from, to);
+    for (table, ..) in SHARED {
+        // $2 = $2: every statement binds the same four values.
+        statements.push(format!(
+            "delete from {table} where tenant_id = $1 and lines = 0 and $2 = $2 \
+             and day between $3 and $4"
+        ));
+    }
+    let n = statements.len();
+    for (i, sql) in statements.iter().enumerate() {
+        // The clean-ups cover whole months (the monthly rows sit on the first day).
+        let (a, b) = if i >= n - SHARED.len() {
+            (first, last)
+        } else {
+            (from, to)
+        };
+        with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(a).bind(b).execute(c).await.map(|_| ()))?;
     }
     Ok(())
+}
+
+/// The first day of `from`'s month and the last day of `to`'s.
+fn month_bounds(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first = from.with_day(1).unwrap_or(from);
+    let next = if to.month() == 12 {
+        NaiveDate::from_ymd_opt(to.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(to.year(), to.month() + 1, 1)
+    };
+    (first, next.and_then(|d| d.pred_opt()).unwrap_or(to))
 }
 
 /// Recomputes every roll-up of `tenant_id` from its lines, in one transaction.
@@ -144,6 +215,27 @@ pub async fn rebuild(db: &Db, tenant_id: i64) -> Result<(), sqlx::Error> {
          from sales_daily where tenant_id = $1 group by tenant_id, day, product_id, source"
             .to_string(),
     ];
+    let month = month_sql(&tx);
+    let coarse = [
+        "delete from sales_daily_total where tenant_id = $1".to_string(),
+        "delete from sales_monthly_reseller where tenant_id = $1".to_string(),
+        "delete from sales_monthly_product where tenant_id = $1".to_string(),
+        "insert into sales_daily_total (tenant_id, day, source, quantity, amount_cents, lines) \
+         select tenant_id, day, source, sum(quantity), sum(amount_cents), sum(lines) \
+         from sales_daily_reseller where tenant_id = $1 group by tenant_id, day, source"
+            .to_string(),
+        format!(
+            "insert into sales_monthly_reseller (tenant_id, day, reseller_id, source, quantity, amount_cents, lines) \
+             select tenant_id, {month}, reseller_id, source, sum(quantity), sum(amount_cents), sum(lines) \
+             from sales_daily_reseller where tenant_id = $1 group by tenant_id, {month}, reseller_id, source"
+        ),
+        format!(
+            "insert into sales_monthly_product (tenant_id, day, product_id, source, quantity, amount_cents, lines) \
+             select tenant_id, {month}, product_id, source, sum(quantity), sum(amount_cents), sum(lines) \
+             from sales_daily_product where tenant_id = $1 group by tenant_id, {month}, product_id, source"
+        ),
+    ];
+    let statements: Vec<String> = statements.into_iter().chain(coarse).collect();
     for sql in &statements {
         with_tx!(&mut tx, c => sqlx::query(sql).bind(tenant_id).execute(c).await.map(|_| ()))?;
     }

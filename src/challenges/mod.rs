@@ -22,7 +22,9 @@ pub mod standings;
 pub use backtest::{backtest, Backtest};
 pub use expiry::expire_due;
 pub use lifecycle::{close, close_due, create, launch, save};
-pub use recompute::{confirm, on_lines_changed, recompute, reverse, Recomputed};
+pub use recompute::{
+    confirm, on_lines_changed, on_resellers_changed, recompute, reverse, Recomputed,
+};
 pub use rewards::{cancel_redemption, redeem, set_redemption_status, RedeemError};
 
 use crate::domain::points::validate::DefError;

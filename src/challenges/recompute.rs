@@ -431,6 +431,19 @@ pub async fn on_lines_changed(
     let Some((from, to)) = range else {
         return Ok(Recomputed::default());
     };
+    on_resellers_changed(tx, tenant_id, &mut touched, from, to).await
+}
+
+/// Same as [`on_lines_changed`] when the caller knows which resellers' lines changed and the
+/// span of their sale dates (an import of a million lines need not list its line ids).
+pub async fn on_resellers_changed(
+    tx: &mut Tx,
+    tenant_id: i64,
+    resellers: &mut Vec<i64>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Recomputed, ChallengeError> {
+    let touched = resellers;
     touched.sort_unstable();
     touched.dedup();
     let live = crate::db::challenges::live_between(tx, tenant_id, from, to).await?;
@@ -440,7 +453,7 @@ pub async fn on_lines_changed(
     }
     let tenant = TenantPoints::load(Exec::Tx(&mut *tx), tenant_id).await?;
     for c in &live {
-        done += recompute_in(tx, &tenant, c, Some(&touched)).await?.0;
+        done += recompute_in(tx, &tenant, c, Some(touched)).await?.0;
     }
     Ok(done)
 }

@@ -411,6 +411,18 @@ pub async fn withdraw_import(
     with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(import_id).execute(c).await.map(|r| r.rows_affected()))
 }
 
+/// Per reseller, the first and last sale dates of an import's lines, whatever their status.
+pub async fn import_date_spans(
+    tx: &mut Tx,
+    tenant_id: i64,
+    import_id: i64,
+) -> Result<Vec<(i64, NaiveDate, NaiveDate)>, sqlx::Error> {
+    let sql = "select reseller_id, min(sale_date), max(sale_date) from declaration_lines \
+               where tenant_id = $1 and import_id = $2 group by reseller_id";
+    with_tx!(tx, c => sqlx::query_as::<_, (i64, NaiveDate, NaiveDate)>(sql)
+        .bind(tenant_id).bind(import_id).fetch_all(c).await)
+}
+
 // --- mapping memory and aliases ------------------------------------------------------------------
 
 pub async fn remembered_mapping(

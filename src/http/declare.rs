@@ -409,6 +409,9 @@ async fn commit(
     };
     let report =
         declarations::commit_import(&state.db, &state.secret(), &req, Some(id), None).await?;
+    if report.status == Status::Committed {
+        crate::analytics::events::publish(&state.events, req.tenant_id);
+    }
     let lang = actor.ctx.lang;
     let to = format!("/imports/{id}");
     Ok(match report.status {

@@ -186,6 +186,7 @@ async fn undo(
     )
     .await?
     .ok_or(AppError::NotFound)?;
+    crate::analytics::events::publish(&state.events, actor.tenant.id);
     let text = relais_templates::t(actor.ctx.lang, "decl.undone").replace("{n}", &n.to_string());
     Ok(flash_redirect(
         &state,

@@ -106,6 +106,16 @@ async fn decide(
         staff.user.id,
     )
     .await?;
+    // Roll-ups and points follow the decision in the same transaction.
+    crate::analytics::rollup::apply(
+        &mut tx,
+        staff.tenant.id,
+        crate::analytics::rollup::Scope::Lines(&ids),
+    )
+    .await?;
+    crate::challenges::on_lines_changed(&mut tx, staff.tenant.id, &ids)
+        .await
+        .map_err(anyhow::Error::from)?;
     audit::record(
         &mut tx,
         audit::Entry {
@@ -123,6 +133,7 @@ async fn decide(
     )
     .await?;
     tx.commit().await?;
+    crate::analytics::events::publish(&state.events, staff.tenant.id);
     Ok(flash_redirect(
         &state,
         "/reviews",

@@ -624,15 +624,40 @@ async fn rolled(
     relais::with_db!(db, p => sqlx::query_as(sql).bind(tenant).fetch_all(p).await).unwrap()
 }
 
-/// The narrower roll-ups must equal `sales_daily` summed up.
+/// The narrower and coarser roll-ups must equal `sales_daily` summed up.
 async fn narrow_consistent(db: &Db, tenant: i64) {
-    for (table, keys) in [
-        ("sales_daily_reseller", "day, reseller_id, source"),
-        ("sales_daily_product", "day, product_id, source"),
+    let month = if db.is_postgres() {
+        "cast(date_trunc('month', day) as date)"
+    } else {
+        "substr(day, 1, 8) || '01'"
+    };
+    for (table, keys, grouped) in [
+        (
+            "sales_daily_reseller",
+            "day, reseller_id, source".to_string(),
+            None,
+        ),
+        (
+            "sales_daily_product",
+            "day, product_id, source".to_string(),
+            None,
+        ),
+        ("sales_daily_total", "day, source".to_string(), None),
+        (
+            "sales_monthly_reseller",
+            "day, reseller_id, source".to_string(),
+            Some(format!("{month}, reseller_id, source")),
+        ),
+        (
+            "sales_monthly_product",
+            "day, product_id, source".to_string(),
+            Some(format!("{month}, product_id, source")),
+        ),
     ] {
+        let from_lines = grouped.unwrap_or_else(|| keys.clone());
         let sql = format!(
-            "select count(*) from (select {keys}, cast(sum(quantity) as bigint) q, cast(sum(amount_cents) as bigint) a, cast(sum(lines) as bigint) n \
-             from sales_daily where tenant_id = $1 group by {keys} \
+            "select count(*) from (select {from_lines}, cast(sum(quantity) as bigint) q, cast(sum(amount_cents) as bigint) a, cast(sum(lines) as bigint) n \
+             from sales_daily where tenant_id = $1 group by {from_lines} \
              except select {keys}, quantity, amount_cents, lines from {table} where tenant_id = $1) x"
         );
         let missing: i64 =
@@ -643,7 +668,7 @@ async fn narrow_consistent(db: &Db, tenant: i64) {
             relais::with_db!(db, p => sqlx::query_scalar(&sql).bind(tenant).fetch_one(p).await)
                 .unwrap();
         let sql = format!(
-            "select count(*) from (select distinct {keys} from sales_daily where tenant_id = $1) x"
+            "select count(*) from (select distinct {from_lines} from sales_daily where tenant_id = $1) x"
         );
         let expected: i64 =
             relais::with_db!(db, p => sqlx::query_scalar(&sql).bind(tenant).fetch_one(p).await)

@@ -178,6 +178,9 @@ fn request(
 async fn commit(state: &AppState, req: &Request) -> Result<Response, AppError> {
     let report: Report =
         declarations::commit_import(&state.db, &state.secret(), req, None, None).await?;
+    if report.status == Status::Committed {
+        crate::analytics::events::publish(&state.events, req.tenant_id);
+    }
     let status = match report.status {
         Status::Committed => StatusCode::CREATED,
         Status::Duplicate => StatusCode::CONFLICT,
