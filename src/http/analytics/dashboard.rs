@@ -1,6 +1,7 @@
 //! `/dashboard`, its live widgets (`/dashboard/widgets`, reloaded when `/dashboard/events`
 //! announces new sales) and a channel manager's page (`/dashboard/rep/{id}`).
 
+use super::download::{self, DownloadQuery};
 use super::{filter_fields, period_label};
 use crate::analytics::dashboard::{self as widgets, BestSeller, Dashboard};
 use crate::analytics::events::SalesChanged;
@@ -11,12 +12,13 @@ use crate::http::views::today;
 use crate::http::{chrome_for, AppState};
 use axum::extract::{Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use maud::Markup;
 use relais_templates::charts::WeekValue;
 use relais_templates::components::url_with_query;
 use relais_templates::i18n::{iso_week, t, Lang};
 use relais_templates::pages::analytics::{
-    self as view, BestSellerRow, DashboardView, RepPageView, RepRow, SelfServiceRow,
+    self as view, BestSellerRow, DashboardView, Downloads, RepPageView, RepRow, SelfServiceRow,
 };
 use relais_templates::vocab;
 use std::convert::Infallible;
@@ -92,6 +94,13 @@ async fn build(state: &AppState, staff: &Staff, q: &FilterQuery) -> AppResult<Da
             .map(|r| ss_row(r, segment(&r.key)))
             .collect(),
         widgets_url: url_with_query("/dashboard/widgets", &keep),
+        downloads: Downloads {
+            path: "/dashboard/widgets".into(),
+            query: keep
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        },
     })
 }
 
@@ -117,19 +126,34 @@ pub async fn page(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<FilterQuery>,
-) -> AppResult<Markup> {
+    Query(dl): Query<DownloadQuery>,
+) -> AppResult<Response> {
     let v = build(&state, &staff, &q).await?;
-    Ok(view::dashboard(&chrome_for(&staff.ctx), &v))
+    if dl.requested() {
+        return download::respond(
+            staff.ctx.lang,
+            &view::dashboard_exports(staff.ctx.lang, &v),
+            &dl,
+        )
+        .await;
+    }
+    Ok(view::dashboard(&chrome_for(&staff.ctx), &v).into_response())
 }
 
-/// The widgets alone, for the live reload.
+/// The widgets alone, for the live reload; `?download=ID&format=…` returns one of their
+/// charts (PNG, PDF) or tables (CSV, XLSX).
 pub async fn widgets(
     State(state): State<AppState>,
     staff: Staff,
     Query(q): Query<FilterQuery>,
-) -> AppResult<Markup> {
+    Query(dl): Query<DownloadQuery>,
+) -> AppResult<Response> {
     let v = build(&state, &staff, &q).await?;
-    Ok(view::dashboard_widgets(staff.ctx.lang, &v))
+    let lang = staff.ctx.lang;
+    if dl.requested() {
+        return download::respond(lang, &view::dashboard_exports(lang, &v), &dl).await;
+    }
+    Ok(view::dashboard_widgets(lang, &v).into_response())
 }
 
 /// Server-sent events: one `sales` event each time the tenant's sales change.

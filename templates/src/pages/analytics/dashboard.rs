@@ -4,10 +4,11 @@
 
 use maud::{html, Markup};
 
-use super::{change, filters, pct};
+use super::report::{report_table, widget, ChartSpec, Downloads, ReportTable, Value, Widget};
+use super::{filters, pct};
 use crate::charts::{
-    bar_chart, stacked_chart, weekly_trend_chart, Bar, BarChartView, Orientation, StackMode,
-    StackedPeriod, StackedView, ValueKind, WeekValue, WeeklyTrendView,
+    Bar, BarChartView, Orientation, StackMode, StackedPeriod, StackedView, ValueKind, WeekValue,
+    WeeklyTrendView,
 };
 use crate::components::{
     data_table, definition_card, empty_state, page_header, Column, FilterField,
@@ -62,6 +63,8 @@ pub struct DashboardView {
     pub self_service_segments: Vec<SelfServiceRow>,
     /// `/dashboard/widgets?…` (the region relais.js reloads) and `/dashboard/events`.
     pub widgets_url: String,
+    /// Where the charts and tables download from (`/dashboard/widgets` with the filters).
+    pub downloads: Downloads,
 }
 
 /// The whole page.
@@ -80,8 +83,14 @@ pub fn dashboard(chrome: &Chrome, view: &DashboardView) -> Markup {
 
 /// The widgets alone (the live region's content).
 pub fn dashboard_widgets(lang: Lang, view: &DashboardView) -> Markup {
-    let kind = ValueKind::Money(view.currency.clone());
     let m = |c: i64| money(c, &view.currency, lang);
+    let exports = dashboard_exports(lang, view);
+    let show = |id: &str| {
+        exports
+            .iter()
+            .find(|w| w.id() == Some(id))
+            .map(|w| widget(lang, w, &view.downloads))
+    };
     html! {
         (definition_card(&view.period_label, vec![
             (t(lang, "analytics.value"), html! { (m(view.total_amount_cents)) }),
@@ -94,99 +103,141 @@ pub fn dashboard_widgets(lang: Lang, view: &DashboardView) -> Markup {
         }
         section .widget #widget-reps {
             h2 { (t(lang, "analytics.by_rep")) }
-            (bar_chart(lang, &BarChartView {
-                id: "reps".into(),
-                title: t(lang, "analytics.by_rep").into(),
-                kind: kind.clone(),
-                orientation: Orientation::Horizontal,
-                category_title: t(lang, "field.manager").into(),
-                bars: view.reps.iter().map(|r| Bar { label: r.name.clone(), value: r.amount_cents, href: r.href.clone() }).collect(),
-                total: None,
-            }))
+            (show("reps").unwrap_or_default())
         }
         section .widget #widget-best-sellers {
             h2 { (t(lang, "analytics.best_sellers")) }
-            (best_sellers_table(lang, &view.currency, &view.best_sellers))
+            (show("best-sellers").unwrap_or_default())
         }
         section .widget #widget-trend {
             h2 { (t(lang, "analytics.weekly_trend")) }
-            (weekly_trend_chart(lang, &WeeklyTrendView {
-                id: "trend".into(),
-                title: t(lang, "analytics.weekly_trend").into(),
-                kind: kind.clone(),
-                weeks: view.weeks.clone(),
-            }))
+            (show("trend").unwrap_or_default())
         }
         section .widget #widget-self-service {
             h2 { (t(lang, "analytics.self_service")) }
-            (self_service_chart(lang, "self-weeks", t(lang, "chart.axis.week"), &view.self_service_weeks))
-            (self_service_table(lang, t(lang, "analytics.by_segment"), &view.self_service_segments))
+            (show("self-weeks").unwrap_or_default())
+            (show("self-service").unwrap_or_default())
         }
     }
 }
 
-fn self_service_chart(lang: Lang, id: &str, x_title: &str, rows: &[SelfServiceRow]) -> Markup {
-    html! {
-        (stacked_chart(lang, &StackedView {
-            id: id.into(),
-            title: t(lang, "analytics.self_service").into(),
-            kind: ValueKind::Count,
-            mode: StackMode::Percent,
-            x_title: x_title.into(),
-            series: vec![t(lang, "chart.series.self_service").into(), t(lang, "chart.series.staff").into()],
-            periods: rows.iter().map(|r| StackedPeriod { label: r.label.clone(), values: vec![r.self_service_lines, r.staff_lines] }).collect(),
-        }))
-    }
+/// The dashboard's charts and tables, as the page shows them and as they download.
+pub fn dashboard_exports(lang: Lang, view: &DashboardView) -> Vec<Widget> {
+    let kind = ValueKind::Money(view.currency.clone());
+    let reps = BarChartView {
+        id: "reps".into(),
+        title: t(lang, "analytics.by_rep").into(),
+        kind: kind.clone(),
+        orientation: Orientation::Horizontal,
+        category_title: t(lang, "field.manager").into(),
+        bars: view
+            .reps
+            .iter()
+            .map(|r| Bar {
+                label: r.name.clone(),
+                value: r.amount_cents,
+                href: r.href.clone(),
+            })
+            .collect(),
+        total: None,
+    };
+    let trend = WeeklyTrendView {
+        id: "trend".into(),
+        title: t(lang, "analytics.weekly_trend").into(),
+        kind,
+        weeks: view.weeks.clone(),
+    };
+    let self_weeks = StackedView {
+        id: "self-weeks".into(),
+        title: t(lang, "analytics.self_service").into(),
+        kind: ValueKind::Count,
+        mode: StackMode::Percent,
+        x_title: t(lang, "chart.axis.week").into(),
+        series: vec![
+            t(lang, "chart.series.self_service").into(),
+            t(lang, "chart.series.staff").into(),
+        ],
+        periods: view
+            .self_service_weeks
+            .iter()
+            .map(|r| StackedPeriod {
+                label: r.label.clone(),
+                values: vec![r.self_service_lines, r.staff_lines],
+            })
+            .collect(),
+    };
+    vec![
+        Widget::Chart(ChartSpec::Bar(reps)),
+        Widget::Table(best_sellers_report(
+            lang,
+            &view.currency,
+            &view.best_sellers,
+        )),
+        Widget::Chart(ChartSpec::Trend(trend)),
+        Widget::Chart(ChartSpec::Stacked(self_weeks)),
+        Widget::Table(self_service_table(
+            lang,
+            t(lang, "analytics.by_segment"),
+            &view.self_service_segments,
+        )),
+    ]
 }
 
-fn self_service_table(lang: Lang, caption: &str, rows: &[SelfServiceRow]) -> Markup {
-    let cols = [
-        Column::new(t(lang, "analytics.segment")),
-        Column::numeric(t(lang, "chart.series.self_service")),
-        Column::numeric(t(lang, "chart.series.staff")),
-        Column::numeric(t(lang, "analytics.self_service_share")),
-    ];
-    let body = rows
+fn self_service_table(lang: Lang, caption: &str, rows: &[SelfServiceRow]) -> ReportTable {
+    let mut table = ReportTable::new("self-service", caption, "")
+        .text(t(lang, "analytics.segment"))
+        .numeric(t(lang, "chart.series.self_service"))
+        .numeric(t(lang, "chart.series.staff"))
+        .numeric(t(lang, "analytics.self_service_share"));
+    table.rows = rows
         .iter()
         .map(|r| {
             vec![
-                html! { (r.label) },
-                html! { (number(r.self_service_lines, lang)) },
-                html! { (number(r.staff_lines, lang)) },
-                html! { (r.share.map_or("—".into(), |s| pct(s, lang))) },
+                Value::Text(r.label.clone()),
+                Value::Int(r.self_service_lines),
+                Value::Int(r.staff_lines),
+                Value::Percent(r.share),
             ]
         })
         .collect();
-    data_table(Some(caption), &cols, body)
+    table
 }
 
-pub fn best_sellers_table(lang: Lang, currency: &str, rows: &[BestSellerRow]) -> Markup {
-    let cols = [
-        Column::new(t(lang, "field.sku")),
-        Column::new(t(lang, "field.name")),
-        Column::numeric(t(lang, "analytics.quantity")),
-        Column::numeric(t(lang, "analytics.quantity_share")),
-        Column::numeric(t(lang, "analytics.value")),
-        Column::numeric(t(lang, "analytics.share")),
-        Column::numeric(t(lang, "analytics.previous_period")),
-        Column::numeric(t(lang, "analytics.change")),
-    ];
-    let body = rows
+/// Best-sellers with their shares and change, as a downloadable table.
+fn best_sellers_report(lang: Lang, currency: &str, rows: &[BestSellerRow]) -> ReportTable {
+    let mut table = ReportTable::new("best-sellers", t(lang, "analytics.best_sellers"), currency)
+        .text(t(lang, "field.sku"))
+        .text(t(lang, "field.name"))
+        .numeric(t(lang, "analytics.quantity"))
+        .numeric(t(lang, "analytics.quantity_share"))
+        .numeric(t(lang, "analytics.value"))
+        .numeric(t(lang, "analytics.share"))
+        .numeric(t(lang, "analytics.previous_period"))
+        .numeric(t(lang, "analytics.change"));
+    let dash = || Value::Text("—".into());
+    table.rows = rows
         .iter()
         .map(|b| {
             vec![
-                html! { a href=(format!("/catalogue/{}", b.sku)) { code { (b.sku) } } },
-                html! { (b.name) },
-                html! { (number(b.quantity, lang)) },
-                html! { (pct(b.quantity_share, lang)) },
-                html! { (money(b.amount_cents, currency, lang)) },
-                html! { (pct(b.share, lang)) },
-                html! { (b.previous_amount_cents.map_or("—".into(), |p| money(p, currency, lang))) },
-                html! { (if b.previous_amount_cents.is_some() { change(b.change_pct, lang) } else { "—".into() }) },
+                Value::Link {
+                    text: b.sku.clone(),
+                    href: format!("/catalogue/{}", b.sku),
+                },
+                Value::Text(b.name.clone()),
+                Value::Int(b.quantity),
+                Value::Percent(Some(b.quantity_share)),
+                Value::Money(b.amount_cents),
+                Value::Percent(Some(b.share)),
+                b.previous_amount_cents.map_or_else(dash, Value::Money),
+                if b.previous_amount_cents.is_some() {
+                    Value::Change(b.change_pct)
+                } else {
+                    dash()
+                },
             ]
         })
         .collect();
-    data_table(Some(t(lang, "analytics.best_sellers")), &cols, body)
+    table
 }
 
 /// `/dashboard/rep/{id}`: one channel manager's figures.
@@ -229,7 +280,7 @@ pub fn rep_page(chrome: &Chrome, view: &RepPageView) -> Markup {
             (page_header(&view.name, html! { a .btn .btn-ghost href="/dashboard" { (t(lang, "analytics.dashboard")) } }))
             (filters(lang, &view.action, &view.filters))
             (definition_card(&view.period_label, vec![(t(lang, "analytics.value"), html! { (money(view.amount_cents, &view.currency, lang)) })]))
-            section .widget { h2 { (t(lang, "analytics.products")) } (best_sellers_table(lang, &view.currency, &view.products)) }
+            section .widget { h2 { (t(lang, "analytics.products")) } (report_table(lang, &best_sellers_report(lang, &view.currency, &view.products))) }
             section .widget { (shares_table(t(lang, "analytics.regions"), t(lang, "field.region"), &view.regions)) }
             section .widget { (shares_table(t(lang, "analytics.customer_types"), t(lang, "analytics.customer_type"), &view.customer_types)) }
         })

@@ -7,13 +7,13 @@ mod map;
 mod report;
 
 pub use dashboard::{
-    dashboard, dashboard_widgets, rep_page, BestSellerRow, DashboardView, RepPageView, RepRow,
-    SelfServiceRow,
+    dashboard, dashboard_exports, dashboard_widgets, rep_page, BestSellerRow, DashboardView,
+    RepPageView, RepRow, SelfServiceRow,
 };
 pub use map::{map_page, MapPageView, MapRow};
 pub use report::{
-    report_page, report_section, report_table, ChartSpec, Downloads, ReportColumn, ReportPage,
-    ReportSection, ReportTable, Summary, Value, Widget,
+    report_page, report_section, report_table, widget, ChartSpec, Downloads, ReportColumn,
+    ReportPage, ReportSection, ReportTable, Summary, Value, Widget,
 };
 
 use crate::components::filter_bar;

@@ -8,7 +8,8 @@ use maud::{html, Markup};
 
 use super::{change, filters, pct};
 use crate::charts::{
-    bar_chart, donut_chart, weekly_trend_chart, BarChartView, Chart, DonutView, WeeklyTrendView,
+    bar_chart, donut_chart, stacked_chart, weekly_trend_chart, BarChartView, Chart, DonutView,
+    StackedView, WeeklyTrendView,
 };
 use crate::components::{
     data_table, definition_list, page_header, url_with_query, Column, FilterField,
@@ -105,6 +106,7 @@ pub enum ChartSpec {
     Trend(WeeklyTrendView),
     Bar(BarChartView),
     Donut(DonutView),
+    Stacked(StackedView),
 }
 
 impl ChartSpec {
@@ -113,6 +115,7 @@ impl ChartSpec {
             ChartSpec::Trend(v) => &v.id,
             ChartSpec::Bar(v) => &v.id,
             ChartSpec::Donut(v) => &v.id,
+            ChartSpec::Stacked(v) => &v.id,
         }
     }
 
@@ -121,6 +124,7 @@ impl ChartSpec {
             ChartSpec::Trend(v) => weekly_trend_chart(lang, v),
             ChartSpec::Bar(v) => bar_chart(lang, v),
             ChartSpec::Donut(v) => donut_chart(lang, v),
+            ChartSpec::Stacked(v) => stacked_chart(lang, v),
         }
     }
 }
@@ -179,22 +183,30 @@ impl Downloads {
 pub fn widgets(lang: Lang, list: &[Widget], dl: &Downloads) -> Markup {
     html! {
         @for w in list {
-            @match w {
-                Widget::Chart(c) => {
-                    section .widget id=(format!("widget-{}", c.id())) {
-                        (c.render(lang))
-                        (dl.links(lang, c.id(), &["png", "pdf"]))
-                    }
+            @match w.id() {
+                Some(id) => {
+                    section .widget id=(format!("widget-{id}")) { (widget(lang, w, dl)) }
                 }
-                Widget::Table(table) => {
-                    section .widget id=(format!("widget-{}", table.id)) {
-                        (report_table(lang, table))
-                        (dl.links(lang, &table.id, &["csv", "xlsx"]))
-                    }
-                }
-                Widget::Heading(h) => { h2 { (h) } }
-                Widget::Note(n) => { p .muted { (n) } }
+                None => { (widget(lang, w, dl)) }
             }
+        }
+    }
+}
+
+/// One widget with its download links.
+pub fn widget(lang: Lang, w: &Widget, dl: &Downloads) -> Markup {
+    html! {
+        @match w {
+            Widget::Chart(c) => {
+                (c.render(lang))
+                (dl.links(lang, c.id(), &["png", "pdf"]))
+            }
+            Widget::Table(table) => {
+                (report_table(lang, table))
+                (dl.links(lang, &table.id, &["csv", "xlsx"]))
+            }
+            Widget::Heading(h) => { h2 { (h) } }
+            Widget::Note(n) => { p .muted { (n) } }
         }
     }
 }
