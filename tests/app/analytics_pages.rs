@@ -38,11 +38,11 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn today() -> NaiveDate {
+pub fn today() -> NaiveDate {
     relais::http::views::today("Europe/Paris")
 }
 
-async fn reseller(db: &Db, tenant: i64, code: &str) -> i64 {
+pub async fn reseller(db: &Db, tenant: i64, code: &str) -> i64 {
     let mut tx = db.begin().await.unwrap();
     let input = ResellerInput {
         code: code.into(),
@@ -86,7 +86,7 @@ async fn product(db: &Db, tenant: i64, sku: &str) -> i64 {
 }
 
 /// One line: product, day, cents, customer hash, rating, comment, status.
-struct Line {
+pub struct Line {
     product: i64,
     day: NaiveDate,
     cents: i64,
@@ -96,7 +96,7 @@ struct Line {
     status: &'static str,
 }
 
-fn line(product: i64, day: NaiveDate, cents: i64) -> Line {
+pub fn line(product: i64, day: NaiveDate, cents: i64) -> Line {
     Line {
         product,
         day,
@@ -109,7 +109,7 @@ fn line(product: i64, day: NaiveDate, cents: i64) -> Line {
 }
 
 /// One submitted declaration of `lines`, submitted `days_ago` days before today when set.
-async fn declare(db: &Db, tenant: i64, reseller: i64, lines: &[Line], days_ago: Option<i64>) {
+pub async fn declare(db: &Db, tenant: i64, reseller: i64, lines: &[Line], days_ago: Option<i64>) {
     let mut tx = db.begin().await.unwrap();
     let declaration_id = insert_declaration(
         &mut tx,
@@ -648,6 +648,11 @@ async fn analytics_pages_downloads_are_valid_files() {
             200,
         ),
         ("/insights/declining?download=declining&format=xlsx", 200),
+        ("/dashboard/widgets?period=all&download=trend&format=pdf", 200),
+        ("/dashboard/widgets?period=all&download=best-sellers&format=xlsx", 200),
+        ("/dashboard?period=all&download=reps&format=png", 200),
+        ("/dashboard?download=self-service&format=csv", 200),
+        ("/dashboard?download=self-weeks&format=png", 200),
     ] {
         assert_eq!(
             m.get(app.url(path)).send().await.unwrap().status(),

@@ -6,6 +6,7 @@ mod seed;
 
 mod accounts;
 mod analytics;
+mod analytics_browser;
 mod analytics_pages;
 mod browser;
 mod challenges;
