@@ -32,8 +32,9 @@ async fn post(
     lang: &str,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    let (_, html) = get(app, client, page).await;
-    let token = csrf_in(&html).expect("csrf token");
+    let (status, html) = get(app, client, page).await;
+    let token =
+        csrf_in(&html).unwrap_or_else(|| panic!("no CSRF token on {page} ({status}): {html}"));
     let mut all = fields.to_vec();
     all.push(("csrf_token", &token));
     client
@@ -581,4 +582,95 @@ async fn other_resellers_and_tenants_get_404_and_csrf_is_required() {
         .unwrap();
     assert_eq!(resp.status(), 403);
     assert_eq!(state(&app).await, before);
+}
+
+#[tokio::test]
+async fn declaring_in_a_real_browser_shows_errors_in_place_then_submits() {
+    use fantoccini::Locator;
+    let app = crate::helpers::spawn_app().await;
+    setup(&app).await;
+    // Headless Chromium asks for English whatever its flags: this user chose French.
+    relais::with_db!(&app.db, p => sqlx::query("update users set locale = 'fr' where email = 'a.reseller@test.example'")
+        .execute(p).await.map(|_| ()))
+    .unwrap();
+    let b = crate::browser::Browser::start().await;
+    b.login(&app, "a.reseller@test.example", PASSWORD).await;
+    b.goto(&app, "/declare").await;
+    let css = |s: &'static str| Locator::Css(s);
+    b.client
+        .find(css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.client
+        .wait()
+        .for_element(css("input[name=new_product]"))
+        .await
+        .unwrap();
+    for (product, quantity) in [("SC-20", "3"), ("HT-10", "abc")] {
+        let field = b.client.find(css("input[name=new_product]")).await.unwrap();
+        field.send_keys(product).await.unwrap();
+        let field = b
+            .client
+            .find(css("input[name=new_quantity]"))
+            .await
+            .unwrap();
+        field.send_keys(quantity).await.unwrap();
+        b.client
+            .find(css("button[value=add]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.client
+            .wait()
+            .for_element(Locator::XPath(&format!("//input[@value='{product}']")))
+            .await
+            .unwrap();
+    }
+    let error = b.client.find(css(".field-error")).await.unwrap();
+    assert_eq!(
+        error.text().await.unwrap(),
+        "La quantité n'est pas un nombre."
+    );
+    b.client.set_window_size(1366, 2300).await.unwrap();
+    b.client
+        .execute("window.scrollTo(0, 0)", vec![])
+        .await
+        .unwrap();
+    if let Ok(dir) = std::env::var("RELAIS_SCREENSHOTS") {
+        let png = b.client.screenshot().await.unwrap();
+        std::fs::write(std::path::Path::new(&dir).join("declare-form.png"), png).unwrap();
+    }
+
+    let quantity = b.client.find(css("input[value=abc]")).await.unwrap();
+    quantity.clear().await.unwrap();
+    quantity.send_keys("1").await.unwrap();
+    b.client
+        .find(css("button[value=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.client
+        .wait()
+        .for_element(css(".flash-success"))
+        .await
+        .unwrap();
+    // WebDriver reports no-break spaces as spaces.
+    let text = b.text().await.replace('\u{a0}', " ");
+    assert!(text.contains("Déclaration envoyée : 2 lignes."), "{text}");
+    assert_eq!(
+        scalar(
+            &app.db,
+            "select cast(coalesce(sum(quantity), 0) as bigint) from declaration_lines where source = 'form'"
+        )
+        .await,
+        4
+    );
+    b.close().await;
 }

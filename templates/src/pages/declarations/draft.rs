@@ -91,7 +91,7 @@ fn product_field(
     };
     html! {
         div .field .has-error[error.is_some()] {
-            label for=(id) { (t(lang, "decl.field.product")) span .required aria-hidden="true" { " *" } }
+            label for=(id) { (t(lang, "decl.col.product")) span .required aria-hidden="true" { " *" } }
             input id=(id) type="text" name=(name) value=(line.values.product) list="products"
                 autocomplete="off" required aria-invalid=[error.map(|_| "true")] aria-describedby=(described);
             p .hint id=(format!("{id}-hint")) { (hint) }
