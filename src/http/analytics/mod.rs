@@ -4,6 +4,8 @@
 
 mod dashboard;
 pub mod download;
+mod catalogue;
+mod cross_sell;
 mod insights;
 mod map;
 pub mod profile;

@@ -3,7 +3,7 @@
 
 use super::download::DownloadQuery;
 use super::period_label;
-use super::report::{self, Fields, Report};
+use super::report::{self, Fields, PageSpec, Report};
 use crate::analytics::compute::benchmark::PeerBenchmark;
 use crate::analytics::filter::FilterQuery;
 use crate::analytics::insights::profile::{benchmark, profile, PeerGroup, Profile};
@@ -43,10 +43,12 @@ async fn figures(
         tenant,
         lang,
         q,
-        path,
-        Some(DEFAULT_DAYS),
-        Fields::OneReseller,
-        &[],
+        PageSpec {
+            path,
+            default_days: Some(DEFAULT_DAYS),
+            fields: Fields::OneReseller,
+            extra: &[],
+        },
     )
     .await?;
     let p = profile(

@@ -58,20 +58,32 @@ impl Fields {
     }
 }
 
-/// Resolves `q` for a page at `path`. `default_days` replaces the dashboard's 30 days when
-/// no period was asked for (cross-sell and elasticity need months of data); it is written
-/// into the query so that the filter bar shows it and downloads keep it. `extra` are the
-/// page's own parameters, kept in download links.
+/// How a page reads the filters.
+pub struct PageSpec<'a> {
+    pub path: &'a str,
+    /// Replaces the dashboard's 30 days when no period was asked for (cross-sell and
+    /// elasticity need months of data); it is written into the query so that the filter bar
+    /// shows it and downloads keep it.
+    pub default_days: Option<i64>,
+    pub fields: Fields,
+    /// The page's own parameters, kept in download links.
+    pub extra: &'a [(&'a str, &'a str)],
+}
+
+/// Resolves `q` for the page described by `spec`.
 pub async fn report(
     state: &AppState,
     tenant: &Tenant,
     lang: Lang,
     mut q: FilterQuery,
-    path: &str,
-    default_days: Option<i64>,
-    fields: Fields,
-    extra: &[(&str, &str)],
+    spec: PageSpec<'_>,
 ) -> AppResult<Report> {
+    let PageSpec {
+        path,
+        default_days,
+        fields,
+        extra,
+    } = spec;
     let day = today(&tenant.time_zone);
     if let Some(days) = default_days {
         if q.from.is_empty() && q.to.is_empty() && q.period.is_empty() {
