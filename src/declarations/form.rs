@@ -141,24 +141,25 @@ pub async fn check(
     let mut checked = Checked::default();
     let mut json = Vec::with_capacity(lines.len());
     for l in lines {
-        let product = products.resolve(&l.product);
+        let v = &l.values;
+        let product = products.resolve(&v.product);
         if let Some(p) = product {
             checked.products.insert(l.id, p.clone());
         }
         // A name is passed on as the product's SKU, which the catalogue knows.
-        let code = product.map_or(l.product.as_str(), |p| p.sku.as_str());
+        let code = product.map_or(v.product.as_str(), |p| p.sku.as_str());
         let mut m = serde_json::Map::new();
         for (field, value) in [
-            ("sale_date", l.sale_date.as_str()),
+            ("sale_date", v.sale_date.as_str()),
             ("product", code),
-            ("quantity", l.quantity.as_str()),
-            ("unit_price", l.unit_price.as_str()),
-            ("amount", l.amount.as_str()),
-            ("customer_type", l.customer_type.as_str()),
-            ("customer_postal_code", l.customer_postal_code.as_str()),
-            ("channel", l.channel.as_str()),
-            ("feedback", l.feedback.as_str()),
-            ("rating", l.rating.as_str()),
+            ("quantity", v.quantity.as_str()),
+            ("unit_price", v.unit_price.as_str()),
+            ("amount", v.amount.as_str()),
+            ("customer_type", v.customer_type.as_str()),
+            ("customer_postal_code", v.customer_postal_code.as_str()),
+            ("channel", v.channel.as_str()),
+            ("feedback", v.feedback.as_str()),
+            ("rating", v.rating.as_str()),
         ] {
             m.insert(field.into(), serde_json::Value::String(value.to_string()));
             let max = if field == "feedback" {

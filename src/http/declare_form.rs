@@ -171,7 +171,7 @@ async fn draft_view(
         DraftLineView {
             key: format!("l{}", l.id),
             number: Some(i + 1),
-            values: typed(l),
+            values: typed(&l.values),
             has_customer_id: l.customer_hash.is_some(),
             product: product.map(|p| format!("{} ({})", p.name, p.sku)),
             list_price: product.map(|p| money(p.list_price_cents, currency, lang)),
@@ -225,18 +225,18 @@ async fn draft_view(
     })
 }
 
-fn typed(l: &DraftLine) -> DraftValues {
+fn typed(v: &LineValues) -> DraftValues {
     DraftValues {
-        product: l.product.clone(),
-        quantity: l.quantity.clone(),
-        unit_price: l.unit_price.clone(),
-        amount: l.amount.clone(),
-        sale_date: l.sale_date.clone(),
-        customer_type: l.customer_type.clone(),
-        customer_postal_code: l.customer_postal_code.clone(),
-        channel: l.channel.clone(),
-        feedback: l.feedback.clone(),
-        rating: l.rating.clone(),
+        product: v.product.clone(),
+        quantity: v.quantity.clone(),
+        unit_price: v.unit_price.clone(),
+        amount: v.amount.clone(),
+        sale_date: v.sale_date.clone(),
+        customer_type: v.customer_type.clone(),
+        customer_postal_code: v.customer_postal_code.clone(),
+        channel: v.channel.clone(),
+        feedback: v.feedback.clone(),
+        rating: v.rating.clone(),
     }
 }
 

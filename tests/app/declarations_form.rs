@@ -596,69 +596,41 @@ async fn declaring_in_a_real_browser_shows_errors_in_place_then_submits() {
     let b = crate::browser::Browser::start().await;
     b.login(&app, "a.reseller@test.example", PASSWORD).await;
     b.goto(&app, "/declare").await;
-    let css = |s: &'static str| Locator::Css(s);
-    b.client
-        .find(css("main form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.client
-        .wait()
-        .for_element(css("input[name=new_product]"))
-        .await
-        .unwrap();
+    let find = |selector: &'static str| b.client.find(Locator::Css(selector));
+    let click = |selector: &'static str| async move {
+        find(selector).await.unwrap().click().await.unwrap();
+    };
+    let type_into = |selector: &'static str, text: &'static str| async move {
+        find(selector).await.unwrap().send_keys(text).await.unwrap();
+    };
+    click("main form button[type=submit]").await;
     for (product, quantity) in [("SC-20", "3"), ("HT-10", "abc")] {
-        let field = b.client.find(css("input[name=new_product]")).await.unwrap();
-        field.send_keys(product).await.unwrap();
-        let field = b
-            .client
-            .find(css("input[name=new_quantity]"))
-            .await
-            .unwrap();
-        field.send_keys(quantity).await.unwrap();
-        b.client
-            .find(css("button[value=add]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        type_into("input[name=new_product]", product).await;
+        type_into("input[name=new_quantity]", quantity).await;
+        click("button[value=add]").await;
+        let saved = format!("//input[@value='{product}']");
         b.client
             .wait()
-            .for_element(Locator::XPath(&format!("//input[@value='{product}']")))
+            .for_element(Locator::XPath(&saved))
             .await
             .unwrap();
     }
-    let error = b.client.find(css(".field-error")).await.unwrap();
-    assert_eq!(
-        error.text().await.unwrap(),
-        "La quantité n'est pas un nombre."
-    );
+    let error = find(".field-error").await.unwrap().text().await.unwrap();
+    assert_eq!(error, "La quantité n'est pas un nombre.");
     b.client.set_window_size(1366, 2300).await.unwrap();
     b.client
         .execute("window.scrollTo(0, 0)", vec![])
         .await
         .unwrap();
-    if let Ok(dir) = std::env::var("RELAIS_SCREENSHOTS") {
-        let png = b.client.screenshot().await.unwrap();
-        std::fs::write(std::path::Path::new(&dir).join("declare-form.png"), png).unwrap();
-    }
+    b.screenshot("declare-form").await;
 
-    let quantity = b.client.find(css("input[value=abc]")).await.unwrap();
+    let quantity = find("input[value=abc]").await.unwrap();
     quantity.clear().await.unwrap();
     quantity.send_keys("1").await.unwrap();
-    b.client
-        .find(css("button[value=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click("button[value=submit]").await;
     b.client
         .wait()
-        .for_element(css(".flash-success"))
+        .for_element(Locator::Css(".flash-success"))
         .await
         .unwrap();
     // WebDriver reports no-break spaces as spaces.

@@ -29,21 +29,14 @@ impl Draft {
 pub struct DraftLine {
     pub id: i64,
     pub position: i64,
-    pub product: String,
-    pub quantity: String,
-    pub unit_price: String,
-    pub amount: String,
-    pub sale_date: String,
-    pub customer_type: String,
-    pub customer_postal_code: String,
+    #[sqlx(flatten)]
+    pub values: LineValues,
     pub customer_hash: Option<String>,
-    pub channel: String,
-    pub feedback: String,
-    pub rating: String,
 }
 
-/// What the form sends for one line. The end-customer identifier is hashed by the caller.
-#[derive(Debug, Clone, Default)]
+/// A line's fields as typed (the form sends them, a draft line keeps them). The end-customer
+/// identifier is not among them: only its keyed hash is ever stored.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct LineValues {
     pub product: String,
     pub quantity: String,
