@@ -24,7 +24,7 @@ use relais_templates::emails::{
     self, AffordableReward, ChallengeRank, PointsSummary, RejectedLine, ResellerDigestEmail,
     TierGap,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Rejected lines listed in one digest; the imports page has the rest.
 const MAX_REJECTED: usize = 20;
@@ -88,6 +88,11 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
         today,
         since: week_of,
         rewards: rewards::list(db, tenant.id, true).await?,
+        in_ledger: with_db!(db, p => sqlx::query_scalar(
+            "select distinct reseller_id from points_entries where tenant_id = $1")
+            .bind(tenant.id).fetch_all(p).await)?
+        .into_iter()
+        .collect(),
         boards: Boards::default(),
         tiers: HashMap::new(),
         summaries: HashMap::new(),
@@ -142,6 +147,9 @@ struct PointsReader<'a> {
     today: NaiveDate,
     since: NaiveDate,
     rewards: Vec<Reward>,
+    /// Resellers with at least one points entry: the others have no points to speak of, and
+    /// are not read one by one.
+    in_ledger: HashSet<i64>,
     boards: Boards,
     tiers: HashMap<i64, Option<TierBasis>>,
     summaries: HashMap<i64, (Option<PointsSummary>, i64)>,
@@ -151,6 +159,9 @@ impl PointsReader<'_> {
     /// The reseller's points section (None when it has no points and no running challenge) and
     /// the net points booked in the week.
     async fn of(&mut self, reseller_id: i64) -> anyhow::Result<(Option<PointsSummary>, i64)> {
+        if !self.in_ledger.contains(&reseller_id) {
+            return Ok((None, 0));
+        }
         if let Some(done) = self.summaries.get(&reseller_id) {
             return Ok(done.clone());
         }
