@@ -115,3 +115,28 @@ pub async fn alerts(
     });
     Ok(list)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn alert_starts_the_first_day_the_gap_exceeds_twice_the_usual_one() {
+        let days = [d("2026-03-01"), d("2026-03-08"), d("2026-03-15")];
+        let c = cadence(&days, d("2026-04-10"));
+        // Usual 7 days: 14 days after the 15th is still on time, the 30th is late.
+        assert_eq!(alert_since(&c), Some(d("2026-03-30")));
+        assert!(!cadence(&days, d("2026-03-29")).alert);
+        assert!(cadence(&days, d("2026-03-30")).alert);
+        // Half-day medians round the threshold down: 2 × 7.5 = 15, late from day 16.
+        let days = [d("2026-03-01"), d("2026-03-08"), d("2026-03-16")];
+        assert_eq!(
+            alert_since(&cadence(&days, d("2026-05-01"))),
+            Some(d("2026-04-01"))
+        );
+    }
+}

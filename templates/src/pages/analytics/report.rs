@@ -341,3 +341,56 @@ pub fn report_section(lang: Lang, view: &ReportSection) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> ReportTable {
+        let mut table = ReportTable::new("best", "Best", "EUR")
+            .text("SKU")
+            .numeric("Value")
+            .numeric("Change");
+        table.rows = vec![vec![
+            Value::Link {
+                text: "P1".into(),
+                href: "/catalogue/P1".into(),
+            },
+            Value::Money(123_456),
+            Value::Change(None),
+        ]];
+        table
+    }
+
+    #[test]
+    fn downloads_keep_the_filters_and_name_the_widget() {
+        let dl = Downloads {
+            path: "/network/A 1".into(),
+            query: vec![("from".into(), "2026-03-01".into())],
+        };
+        assert_eq!(
+            dl.href("trend", "png"),
+            "/network/A 1?from=2026-03-01&download=trend&format=png"
+        );
+        let html = widgets(Lang::En, &[Widget::Table(table())], &dl).into_string();
+        assert!(html.contains(r#"id="widget-best""#));
+        assert!(html.contains("download=best&amp;format=csv") && html.contains("format=xlsx"));
+        assert!(
+            !html.contains("format=png"),
+            "tables have no image download"
+        );
+    }
+
+    #[test]
+    fn values_are_formatted_in_the_users_language() {
+        let html = report_table(Lang::Fr, &table()).into_string();
+        assert!(html.contains("1\u{202f}234,56\u{a0}€") || html.contains("1\u{a0}234,56\u{a0}€"));
+        assert!(html.contains(r#"<a href="/catalogue/P1">P1</a>"#));
+        assert!(html.contains("nouveau"));
+        let mut empty = table();
+        empty.rows.clear();
+        assert!(report_table(Lang::En, &empty)
+            .into_string()
+            .contains("Nothing to show"));
+    }
+}
