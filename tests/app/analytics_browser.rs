@@ -106,6 +106,13 @@ async fn analytics_browser_dashboard_map_profile_alert_and_exports() {
         .await
         .unwrap();
     b.screenshot("insights").await;
+    b.goto(&app, "/insights/catalogue").await;
+    b.client
+        .wait()
+        .for_element(Locator::Css("#widget-products"))
+        .await
+        .unwrap();
+    b.screenshot("insights-catalogue").await;
 
     // The trend chart's PNG link, fetched and shown by the browser as an image.
     b.goto(&app, "/network/ZZ-LATE").await;
@@ -151,5 +158,25 @@ async fn analytics_browser_dashboard_map_profile_alert_and_exports() {
     assert_eq!(pdf[1], Value::from("application/pdf"));
     assert_eq!(pdf[2], Value::from("%PDF-"));
     assert!(pdf[3].as_u64().unwrap() > 1000);
+
+    // The reseller side: its own figures and the anonymous benchmark.
+    b.client
+        .find(Locator::Css("form.logout button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.client
+        .wait()
+        .for_element(Locator::Css("input[name=password]"))
+        .await
+        .unwrap();
+    b.login(&app, "reseller@demo.relais", "relais-demo").await;
+    b.goto(&app, "/my/insights").await;
+    let mine = b.text().await;
+    assert!(mine.contains("Comparaison avec vos pairs"), "{mine}");
+    assert!(!mine.contains("ZZ-LATE"));
+    b.screenshot("my-insights").await;
     b.close().await;
 }
