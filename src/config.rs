@@ -82,6 +82,8 @@ pub struct JobsSettings {
     pub reseller_digest: String,
     pub declaration_reminders: String,
     pub housekeeping: String,
+    pub challenge_close: String,
+    pub points_expiry: String,
     pub reminder_days_before: Vec<i64>,
     pub reminder_every_days: i64,
     pub reminder_max: i64,

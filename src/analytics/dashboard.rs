@@ -282,24 +282,24 @@ pub struct Totals {
 }
 
 pub async fn dashboard(db: &Db, tenant_id: i64, f: &SalesFilter) -> Result<Dashboard, sqlx::Error> {
-    let by_rep = sales_by_rep(db, tenant_id, f).await?;
-    let best_sellers = best_sellers(db, tenant_id, f).await?;
+    // The widgets are independent reads: run them at once on the pool's connections.
+    let (by_rep, best_sellers, self_service, weekly) = tokio::try_join!(
+        sales_by_rep(db, tenant_id, f),
+        best_sellers(db, tenant_id, f),
+        self_service(db, tenant_id, f),
+        weekly(db, tenant_id, f),
+    )?;
     let total = Totals {
         quantity: best_sellers.iter().map(|b| b.quantity).sum(),
         amount_cents: best_sellers.iter().map(|b| b.amount_cents).sum(),
-        lines: 0,
-    };
-    let self_service = self_service(db, tenant_id, f).await?;
-    let total = Totals {
         lines: self_service.overall.self_service_lines + self_service.overall.staff_lines,
-        ..total
     };
     Ok(Dashboard {
         period: f.period,
         total,
         by_rep,
         best_sellers,
-        weekly: weekly(db, tenant_id, f).await?,
+        weekly,
         self_service,
     })
 }

@@ -8,20 +8,61 @@ use crate::db::{rewards, Db};
 use chrono::NaiveDate;
 
 /// Points due to expire on `as_of`, per lot: (lot id, points).
+///
+/// Spending debits (redemptions, reversals) are applied in booking order to the oldest lots
+/// still valid on their day; a lot's rest expires on its own date. The expiries already booked
+/// are matched to the lots that expired first — never used as spending, or points booked later
+/// but expiring sooner would be counted as unspent and expire a second time.
 pub fn due(rows: &[AccountRow], as_of: NaiveDate) -> Vec<(i64, i64)> {
-    let booked = rows
+    let booked: Vec<&AccountRow> = rows
         .iter()
-        .filter(|e| e.booked_on <= as_of && e.state != "pending");
-    let mut lots: Vec<&AccountRow> = booked.clone().filter(|e| e.points > 0).collect();
-    lots.sort_by_key(|e| (e.booked_on, e.id));
-    let mut debits: i64 = booked.filter(|e| e.points < 0).map(|e| -e.points).sum();
+        .filter(|e| e.booked_on <= as_of && e.state != "pending")
+        .collect();
+    let mut lots: Vec<(&AccountRow, i64)> = booked
+        .iter()
+        .filter(|e| e.points > 0)
+        .map(|e| (*e, e.points))
+        .collect();
+    lots.sort_by_key(|(e, _)| (e.booked_on, e.id));
+    let mut debits: Vec<&AccountRow> = booked
+        .iter()
+        .filter(|e| e.points < 0 && e.state != "expired")
+        .copied()
+        .collect();
+    debits.sort_by_key(|e| (e.booked_on, e.id));
+    for debit in debits {
+        let mut left = -debit.points;
+        // Lots valid on the debit's day first; beyond them (a reversal of points that have
+        // since expired), any lot.
+        for valid_only in [true, false] {
+            for (lot, rest) in lots.iter_mut() {
+                let valid = lot.booked_on <= debit.booked_on
+                    && lot.expires_on.is_none_or(|x| x > debit.booked_on);
+                if left == 0 || (valid_only && !valid) {
+                    continue;
+                }
+                let used = (*rest).min(left);
+                *rest -= used;
+                left -= used;
+            }
+        }
+    }
+    let mut expired: i64 = booked
+        .iter()
+        .filter(|e| e.points < 0 && e.state == "expired")
+        .map(|e| -e.points)
+        .sum();
+    let mut expiring: Vec<(&AccountRow, i64)> = lots
+        .into_iter()
+        .filter(|(lot, rest)| *rest > 0 && lot.expires_on.is_some_and(|d| d <= as_of))
+        .collect();
+    expiring.sort_by_key(|(lot, _)| (lot.expires_on, lot.booked_on, lot.id));
     let mut out = Vec::new();
-    for lot in lots {
-        let used = lot.points.min(debits);
-        debits -= used;
-        let left = lot.points - used;
-        if left > 0 && lot.expires_on.is_some_and(|d| d <= as_of) {
-            out.push((lot.id, left));
+    for (lot, rest) in expiring {
+        let already = rest.min(expired);
+        expired -= already;
+        if rest > already {
+            out.push((lot.id, rest - already));
         }
     }
     out
@@ -114,5 +155,21 @@ mod tests {
         let mut after = rows.clone();
         after.push(row(5, (3, 1), -30, "expired", None));
         assert_eq!(due(&after, d(12, 31)), vec![]);
+    }
+
+    #[test]
+    fn points_booked_later_but_expiring_sooner_expire_once() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let mut rows = vec![
+            row(1, (1, 10), 100, "confirmed", Some((12, 1))),
+            row(2, (2, 10), 50, "confirmed", Some((3, 1))),
+        ];
+        assert_eq!(due(&rows, d(3, 1)), vec![(2, 50)]);
+        rows.push(row(3, (3, 1), -50, "expired", None));
+        // The next day, the booked expiry is not spending of lot 1: nothing more is due.
+        assert_eq!(due(&rows, d(3, 2)), vec![]);
+        // A redemption on 5 March cannot use the expired lot: it takes lot 1.
+        rows.push(row(4, (3, 5), -60, "redeemed", None));
+        assert_eq!(due(&rows, d(12, 1)), vec![(1, 40)]);
     }
 }

@@ -40,12 +40,6 @@ pub const HOUSEKEEPING: &str = "housekeeping";
 pub const CHALLENGE_CLOSE: &str = "challenge-close";
 pub const POINTS_EXPIRY: &str = "points-expiry";
 
-/// The daily schedule of [`CHALLENGE_CLOSE`] and [`POINTS_EXPIRY`]: 06:00, so that the Monday
-/// digests at 07:00 already show closed challenges and expired points. (They have no key in
-/// `[jobs]` yet: `src/config.rs` belongs to another area; a `challenge_close` and a
-/// `points_expiry` setting there should replace this.)
-pub const POINTS_JOBS_SCHEDULE: &str = "0 0 6 * * *";
-
 /// Every job the application knows, in the order a tick runs them: challenges are closed and
 /// points expired before the digests speak of them.
 pub const JOBS: &[&str] = &[
@@ -63,11 +57,11 @@ pub fn specs(s: &JobsSettings) -> Vec<JobSpec> {
     vec![
         JobSpec {
             name: CHALLENGE_CLOSE.into(),
-            schedule: schedule(POINTS_JOBS_SCHEDULE),
+            schedule: schedule(&s.challenge_close),
         },
         JobSpec {
             name: POINTS_EXPIRY.into(),
-            schedule: schedule(POINTS_JOBS_SCHEDULE),
+            schedule: schedule(&s.points_expiry),
         },
         JobSpec {
             name: MANAGER_DIGEST.into(),

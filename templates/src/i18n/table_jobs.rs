@@ -29,6 +29,8 @@ pub(super) const ENTRIES: &[(&str, &str, &str)] = &[
     ("jobs.name.reseller-digest", "Reseller digest", "Synthèse revendeurs"),
     ("jobs.name.declaration-reminders", "Declaration reminders", "Relances de déclaration"),
     ("jobs.name.housekeeping", "Housekeeping", "Nettoyage"),
+    ("jobs.name.challenge-close", "Challenge close", "Clôture des challenges"),
+    ("jobs.name.points-expiry", "Points expiry", "Expiration des points"),
     // Unsubscribe page
     ("unsubscribe.title", "Unsubscribe", "Se désabonner"),
     ("unsubscribe.confirm", "Stop receiving this kind of email:", "Ne plus recevoir ce type d’e-mail\u{A0}:"),

@@ -55,6 +55,8 @@ pub fn job_label(lang: Lang, job: &str) -> String {
         "reseller-digest" => "jobs.name.reseller-digest",
         "declaration-reminders" => "jobs.name.declaration-reminders",
         "housekeeping" => "jobs.name.housekeeping",
+        "challenge-close" => "jobs.name.challenge-close",
+        "points-expiry" => "jobs.name.points-expiry",
         other => return other.to_string(),
     };
     t(lang, key).to_string()
