@@ -16,6 +16,7 @@ mod challenges_http;
 mod challenges_support;
 mod declarations;
 mod declarations_api;
+mod declarations_effects;
 mod declarations_form;
 mod declarations_web;
 mod jobs;
