@@ -648,8 +648,14 @@ async fn analytics_pages_downloads_are_valid_files() {
             200,
         ),
         ("/insights/declining?download=declining&format=xlsx", 200),
-        ("/dashboard/widgets?period=all&download=trend&format=pdf", 200),
-        ("/dashboard/widgets?period=all&download=best-sellers&format=xlsx", 200),
+        (
+            "/dashboard/widgets?period=all&download=trend&format=pdf",
+            200,
+        ),
+        (
+            "/dashboard/widgets?period=all&download=best-sellers&format=xlsx",
+            200,
+        ),
         ("/dashboard?period=all&download=reps&format=png", 200),
         ("/dashboard?download=self-service&format=csv", 200),
         ("/dashboard?download=self-weeks&format=png", 200),

@@ -2,10 +2,10 @@
 //! stream), `/map`, the action lists under `/insights/…`, a reseller's analytics (its profile
 //! section and `/my/insights`). Every page takes the same filters ([`FilterQuery`]) from the URL.
 
-mod dashboard;
-pub mod download;
 mod catalogue;
 mod cross_sell;
+mod dashboard;
+pub mod download;
 mod insights;
 mod map;
 pub mod profile;
