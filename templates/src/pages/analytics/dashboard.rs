@@ -101,16 +101,14 @@ pub fn dashboard_widgets(lang: Lang, view: &DashboardView) -> Markup {
         @if view.total_lines == 0 {
             (empty_state(t(lang, "analytics.no_sales"), t(lang, "analytics.no_sales_text"), None))
         }
+        // Each chart and table carries its own title; only the self-service pair gets a heading.
         section .widget #widget-reps {
-            h2 { (t(lang, "analytics.by_rep")) }
             (show("reps").unwrap_or_default())
         }
         section .widget #widget-best-sellers {
-            h2 { (t(lang, "analytics.best_sellers")) }
             (show("best-sellers").unwrap_or_default())
         }
         section .widget #widget-trend {
-            h2 { (t(lang, "analytics.weekly_trend")) }
             (show("trend").unwrap_or_default())
         }
         section .widget #widget-self-service {
