@@ -148,12 +148,8 @@ fn split(period: Option<Period>) -> Vec<(Grain, Option<Period>)> {
 }
 
 fn next_month(d: NaiveDate) -> NaiveDate {
-    let (y, m) = if d.month() == 12 {
-        (d.year() + 1, 1)
-    } else {
-        (d.year(), d.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(d)
+    let last = crate::domain::period::last_day_of_month(d);
+    last.succ_opt().unwrap_or(last)
 }
 
 /// Sums grouped by one or two keys over `period` (`None`: all time).

@@ -1,15 +1,17 @@
-//! The sales roll-ups (`sales_daily`, `sales_daily_reseller`, `sales_daily_product`, see
-//! migration 0004): sums of the approved lines that the dashboards read instead of the lines.
+//! The sales roll-ups: sums of the approved lines that the dashboards read instead of the
+//! lines — daily at three grains (migration 0004), and a tenant-wide daily total and monthly
+//! tables for long ranges (migration 0007).
 //!
 //! [`apply`] keeps them exact inside the transaction that changes lines (commit, replaced
-//! period, undo, review): it recomputes the affected reseller's days from the lines rather
+//! period, undo, review): it recomputes the affected reseller's own rows from the lines rather
 //! than adding deltas from the caller, so it is correct whatever happened to the lines
-//! (approved, withdrawn, rejected) and safe to call twice. The product table has no reseller
-//! key, so it is adjusted by subtracting the reseller's old sums and adding the new ones —
-//! recomputing it from the lines would read every reseller's lines of those days.
+//! (approved, withdrawn, rejected) and safe to call twice. The tables without a reseller key
+//! (and the monthly reseller table) are shared with other transactions, so they are adjusted by
+//! subtracting the reseller's old sums and adding the new ones.
 //! [`rebuild`] recomputes a tenant from scratch (after a bulk load such as the demo).
 
 use crate::db::{Db, Tx};
+use crate::domain::period::last_day_of_month;
 use crate::with_tx;
 use chrono::{Datelike, NaiveDate};
 
@@ -37,7 +39,7 @@ pub async fn apply(tx: &mut Tx, tenant_id: i64, scope: Scope<'_>) -> Result<(), 
 }
 
 /// The (reseller, first day, last day) ranges that `scope` touches.
-async fn ranges(
+pub async fn ranges(
     tx: &mut Tx,
     tenant_id: i64,
     scope: Scope<'_>,
@@ -169,36 +171,21 @@ async fn refresh(
         format!("{INSERT_RESELLER}{range} group by tenant_id, day, reseller_id, source"),
     ]);
     statements.extend(shared_deltas(tx, ""));
-    let (first, last) = month_bounds(from, to);
+    for sql in &statements {
+        with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(from).bind(to).execute(c).await.map(|_| ()))?;
+    }
+    // Drop the rows left empty, over whole months (the monthly rows sit on the first day).
+    let first = from.with_day(1).unwrap_or(from);
+    let last = last_day_of_month(to);
     for (table, ..) in SHARED {
         // $2 = $2: every statement binds the same four values.
-        statements.push(format!(
+        let sql = format!(
             "delete from {table} where tenant_id = $1 and lines = 0 and $2 = $2 \
              and day between $3 and $4"
-        ));
-    }
-    let n = statements.len();
-    for (i, sql) in statements.iter().enumerate() {
-        // The clean-ups cover whole months (the monthly rows sit on the first day).
-        let (a, b) = if i >= n - SHARED.len() {
-            (first, last)
-        } else {
-            (from, to)
-        };
-        with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(a).bind(b).execute(c).await.map(|_| ()))?;
+        );
+        with_tx!(tx, c => sqlx::query(&sql).bind(tenant_id).bind(reseller_id).bind(first).bind(last).execute(c).await.map(|_| ()))?;
     }
     Ok(())
-}
-
-/// The first day of `from`'s month and the last day of `to`'s.
-fn month_bounds(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let first = from.with_day(1).unwrap_or(from);
-    let next = if to.month() == 12 {
-        NaiveDate::from_ymd_opt(to.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(to.year(), to.month() + 1, 1)
-    };
-    (first, next.and_then(|d| d.pred_opt()).unwrap_or(to))
 }
 
 /// Recomputes every roll-up of `tenant_id` from its lines, in one transaction.

@@ -431,7 +431,7 @@ pub async fn on_lines_changed(
     let Some((from, to)) = range else {
         return Ok(Recomputed::default());
     };
-    on_resellers_changed(tx, tenant_id, &mut touched, from, to).await
+    on_resellers_changed(tx, tenant_id, &touched, from, to).await
 }
 
 /// Same as [`on_lines_changed`] when the caller knows which resellers' lines changed and the
@@ -439,11 +439,11 @@ pub async fn on_lines_changed(
 pub async fn on_resellers_changed(
     tx: &mut Tx,
     tenant_id: i64,
-    resellers: &mut Vec<i64>,
+    resellers: &[i64],
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Recomputed, ChallengeError> {
-    let touched = resellers;
+    let mut touched = resellers.to_vec();
     touched.sort_unstable();
     touched.dedup();
     let live = crate::db::challenges::live_between(tx, tenant_id, from, to).await?;
@@ -453,7 +453,7 @@ pub async fn on_resellers_changed(
     }
     let tenant = TenantPoints::load(Exec::Tx(&mut *tx), tenant_id).await?;
     for c in &live {
-        done += recompute_in(tx, &tenant, c, Some(touched)).await?.0;
+        done += recompute_in(tx, &tenant, c, Some(&touched)).await?.0;
     }
     Ok(done)
 }

@@ -194,7 +194,7 @@ pub async fn commit_import(
     // Roll-ups and points follow the lines in the same transaction: a failure there rolls the
     // whole import back. The range covers the replaced period too (it is the same dates).
     if let (Some(from), Some(to)) = (report.date_from, report.date_to) {
-        lines_changed(&mut tx, req.tenant_id, req.reseller_id, from, to).await?;
+        super::effects::range_changed(&mut tx, req.tenant_id, req.reseller_id, from, to).await?;
     }
     report.status = Status::Committed;
     report.import_id = Some(import_id);
@@ -248,7 +248,7 @@ pub async fn undo_import(
     let withdrawn = store::withdraw_import(&mut tx, tenant_id, import_id, "undone").await?;
     store::set_import_status(&mut tx, tenant_id, import_id, "undone").await?;
     for (reseller_id, from, to) in store::import_date_spans(&mut tx, tenant_id, import_id).await? {
-        lines_changed(&mut tx, tenant_id, reseller_id, from, to).await?;
+        super::effects::range_changed(&mut tx, tenant_id, reseller_id, from, to).await?;
     }
     audit::record(
         &mut tx,
@@ -264,26 +264,6 @@ pub async fn undo_import(
     .await?;
     tx.commit().await?;
     Ok(Some(withdrawn))
-}
-
-/// Brings the sales roll-ups and the challenge points up to date after a reseller's lines dated
-/// in `[from, to]` were added, withdrawn or replaced, inside the caller's transaction.
-async fn lines_changed(
-    tx: &mut Tx,
-    tenant_id: i64,
-    reseller_id: i64,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
-) -> anyhow::Result<()> {
-    let scope = crate::analytics::rollup::Scope::Range {
-        reseller_id,
-        from,
-        to,
-    };
-    crate::analytics::rollup::apply(tx, tenant_id, scope).await?;
-    crate::challenges::on_resellers_changed(tx, tenant_id, &mut vec![reseller_id], from, to)
-        .await?;
-    Ok(())
 }
 
 fn new_import<'a>(req: &'a Request, hash: &'a str) -> NewImport<'a> {

@@ -11,7 +11,6 @@ pub mod store;
 
 use super::pipeline::{produce, Catalogue, Context, Input, Msg};
 use super::review::ReviewRules;
-use crate::analytics::rollup::{self, Scope};
 use crate::db::declarations::{self as decl, LineOwner, NewLine, LINE_BATCH};
 use crate::db::{audit, Db};
 use crate::domain::network::Source;
@@ -270,8 +269,7 @@ pub async fn submit(db: &Db, who: &Declarer<'_>, draft: &Draft) -> anyhow::Resul
     }
     let ids = store::line_ids(&mut tx, who.tenant_id, draft.id).await?;
     store::clear_lines(&mut tx, who.tenant_id, draft.id).await?;
-    rollup::apply(&mut tx, who.tenant_id, Scope::Lines(&ids)).await?;
-    crate::challenges::on_lines_changed(&mut tx, who.tenant_id, &ids).await?;
+    super::effects::lines_changed(&mut tx, who.tenant_id, &ids).await?;
     let pending = checked
         .lines
         .iter()

@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod commit;
+pub mod effects;
 pub mod form;
 pub mod pipeline;
 pub mod review;

@@ -107,15 +107,7 @@ async fn decide(
     )
     .await?;
     // Roll-ups and points follow the decision in the same transaction.
-    crate::analytics::rollup::apply(
-        &mut tx,
-        staff.tenant.id,
-        crate::analytics::rollup::Scope::Lines(&ids),
-    )
-    .await?;
-    crate::challenges::on_lines_changed(&mut tx, staff.tenant.id, &ids)
-        .await
-        .map_err(anyhow::Error::from)?;
+    crate::declarations::effects::lines_changed(&mut tx, staff.tenant.id, &ids).await?;
     audit::record(
         &mut tx,
         audit::Entry {
