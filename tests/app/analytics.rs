@@ -1,6 +1,6 @@
 //! Sales analytics on a small fixed dataset whose figures are computed by hand below:
-//! widgets, filters, the three published API shapes, scoping (tenant, reseller) and the
-//! roll-ups against a direct aggregation of the lines.
+//! widgets, filters and scoping (tenant, reseller); the API shapes are in `analytics_api`, the
+//! roll-ups against a direct aggregation of the lines in `analytics_rollup`.
 //!
 //! Tenant alpha, March 2026 (a 31-day period; the previous one is 29 Jan – 28 Feb):
 //! | line | reseller | product | day        | qty | cents | customer    | channel | source | status   |
@@ -17,6 +17,7 @@
 //! R1 = A-010 (Bretagne, reseller, multi, B, manager m1), R2 = A-020 (Alsace, distributor, mono,
 //! A, manager m2); P1, P2 are "Saws", P3 "Mowers". Tenant beta has one 7777.00 line in March.
 
+use crate::analytics_api::{api, token};
 use crate::helpers::{spawn_app, TestApp};
 use crate::seed;
 use chrono::NaiveDate;
@@ -25,9 +26,8 @@ use relais::db::declarations::{
     insert_declaration, insert_lines, LineOwner, NewDeclaration, NewLine,
 };
 use relais::db::{self, network::ResellerInput, products::ProductInput, Db};
-use serde_json::{json, Value};
 
-fn d(s: &str) -> NaiveDate {
+pub fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
@@ -327,83 +327,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     }
 }
 
-async fn token(app: &TestApp, tenant: i64, user: i64) -> String {
-    relais::analytics::tokens::create(&app.db, tenant, user, "test")
-        .await
-        .unwrap()
-}
-
-async fn api(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
-    let resp = reqwest::Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
-const MARCH: &str = "from=2026-03-01&to=2026-03-31";
-
-#[tokio::test]
-async fn analytics_api_best_sellers_shape_and_figures() {
-    let app = spawn_app().await;
-    let f = fixture(&app).await;
-    let t = token(&app, f.alpha, f.m1).await;
-    let (status, body) = api(&app, &t, &format!("/api/v1/analytics/best-sellers?{MARCH}")).await;
-    assert_eq!(status, 200, "{body}");
-    let items: Vec<Value> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| json!({ "sku": i["sku"], "name": i["name"], "quantity": i["quantity"], "amount": i["amount"], "share": i["share"] }))
-        .collect();
-    assert_eq!(
-        items,
-        vec![
-            json!({ "sku": "P1", "name": "Product P1", "quantity": 5, "amount": 500.0, "share": 62.5 }),
-            json!({ "sku": "P3", "name": "Product P3", "quantity": 1, "amount": 250.0, "share": 31.25 }),
-            json!({ "sku": "P2", "name": "Product P2", "quantity": 1, "amount": 50.0, "share": 6.25 }),
-        ]
-    );
-    // Against 29 Jan – 28 Feb: P1 100 → 500 (+400 %), P2 100 → 50 (−50 %), P3 new.
-    assert_eq!(body["items"][0]["change_pct"], json!(400.0));
-    assert_eq!(body["items"][1]["change_pct"], Value::Null);
-    assert_eq!(body["items"][2]["change_pct"], json!(-50.0));
-}
-
-#[tokio::test]
-async fn analytics_api_sales_by_rep_and_recency_shapes() {
-    let app = spawn_app().await;
-    let f = fixture(&app).await;
-    let t = token(&app, f.alpha, f.m2).await;
-    let (status, body) = api(&app, &t, &format!("/api/v1/analytics/sales-by-rep?{MARCH}")).await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        body,
-        json!({ "items": [
-            { "manager_email": "a.second@test.example", "amount": 550.0, "share": 68.75 },
-            { "manager_email": "a.manager@test.example", "amount": 250.0, "share": 31.25 },
-        ]})
-    );
-    let (status, body) = api(&app, &t, "/api/v1/analytics/recency?as_of=2026-03-31").await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        body,
-        json!({ "items": [
-            { "code": "A-001", "status": "purple", "last_sale": null },
-            { "code": "A-010", "status": "green", "last_sale": "2026-03-10" },
-            { "code": "A-020", "status": "green", "last_sale": "2026-03-20" },
-            { "code": "A-030", "status": "purple", "last_sale": null },
-            { "code": "A-040", "status": "blue", "last_sale": null },
-            { "code": "A-050", "status": "yellow", "last_sale": "2025-12-15" },
-            { "code": "A-060", "status": "red", "last_sale": "2025-10-01" },
-        ]})
-    );
-    let (status, _) = api(&app, &t, "/api/v1/analytics/recency?as_of=31/03/2026").await;
-    assert_eq!(status, 400);
-}
+pub const MARCH: &str = "from=2026-03-01&to=2026-03-31";
 
 #[tokio::test]
 async fn analytics_widgets_match_hand_computed_figures() {
@@ -531,44 +455,6 @@ async fn analytics_filters_combine() {
 }
 
 #[tokio::test]
-async fn analytics_api_is_scoped_to_the_token_tenant_and_refuses_others() {
-    let app = spawn_app().await;
-    let f = fixture(&app).await;
-    let b_manager = db::users::by_email(&app.db, "b.manager@test.example")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let t = token(&app, f.beta, b_manager).await;
-    let (_, body) = api(&app, &t, &format!("/api/v1/analytics/best-sellers?{MARCH}")).await;
-    assert_eq!(body["items"].as_array().unwrap().len(), 1);
-    assert_eq!(body["items"][0]["amount"], json!(7777.0));
-    let (_, body) = api(&app, &t, "/api/v1/analytics/recency").await;
-    let codes: Vec<&str> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, vec!["B-001"]);
-    // No token, an unknown one, and a reseller's (declarations) token are all refused.
-    assert_eq!(api(&app, "", "/api/v1/analytics/best-sellers").await.0, 401);
-    assert_eq!(
-        api(&app, "nope", "/api/v1/analytics/best-sellers").await.0,
-        401
-    );
-    let reseller_token = relais::auth::random_token();
-    let sql = "insert into api_tokens (tenant_id, user_id, reseller_id, name, token_hash, created_at) values ($1, null, $2, 'erp', $3, 0)";
-    relais::with_db!(&app.db, p => sqlx::query(sql).bind(f.alpha).bind(f.r1).bind(relais::auth::token_hash(&reseller_token)).execute(p).await.map(|_| ())).unwrap();
-    assert_eq!(
-        api(&app, &reseller_token, "/api/v1/analytics/sales-by-rep")
-            .await
-            .0,
-        401
-    );
-}
-
-#[tokio::test]
 async fn analytics_pages_are_for_staff_only_and_show_the_figures() {
     let app = spawn_app().await;
     let _f = fixture(&app).await;
@@ -602,147 +488,6 @@ async fn analytics_pages_are_for_staff_only_and_show_the_figures() {
             "{path}"
         );
     }
-}
-
-/// Sums per (day, reseller, product, customer, channel, source) straight from the lines.
-async fn direct(
-    db: &Db,
-    tenant: i64,
-) -> Vec<(String, i64, i64, String, String, String, i64, i64, i64)> {
-    let sql = "select cast(sale_date as text), reseller_id, product_id, coalesce(customer_type, ''), coalesce(channel, ''), source, \
-               cast(sum(quantity) as bigint), cast(sum(amount_cents) as bigint), count(*) from declaration_lines \
-               where tenant_id = $1 and review_status = 'approved' group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6";
-    relais::with_db!(db, p => sqlx::query_as(sql).bind(tenant).fetch_all(p).await).unwrap()
-}
-
-async fn rolled(
-    db: &Db,
-    tenant: i64,
-) -> Vec<(String, i64, i64, String, String, String, i64, i64, i64)> {
-    let sql = "select cast(day as text), reseller_id, product_id, customer_type, channel, source, quantity, amount_cents, lines \
-               from sales_daily where tenant_id = $1 order by 1, 2, 3, 4, 5, 6";
-    relais::with_db!(db, p => sqlx::query_as(sql).bind(tenant).fetch_all(p).await).unwrap()
-}
-
-/// The narrower and coarser roll-ups must equal `sales_daily` summed up.
-async fn narrow_consistent(db: &Db, tenant: i64) {
-    let month = if db.is_postgres() {
-        "cast(date_trunc('month', day) as date)"
-    } else {
-        "substr(day, 1, 8) || '01'"
-    };
-    for (table, keys, grouped) in [
-        (
-            "sales_daily_reseller",
-            "day, reseller_id, source".to_string(),
-            None,
-        ),
-        (
-            "sales_daily_product",
-            "day, product_id, source".to_string(),
-            None,
-        ),
-        ("sales_daily_total", "day, source".to_string(), None),
-        (
-            "sales_monthly_reseller",
-            "day, reseller_id, source".to_string(),
-            Some(format!("{month}, reseller_id, source")),
-        ),
-        (
-            "sales_monthly_product",
-            "day, product_id, source".to_string(),
-            Some(format!("{month}, product_id, source")),
-        ),
-    ] {
-        let from_lines = grouped.unwrap_or_else(|| keys.clone());
-        let sql = format!(
-            "select count(*) from (select {from_lines}, cast(sum(quantity) as bigint) q, cast(sum(amount_cents) as bigint) a, cast(sum(lines) as bigint) n \
-             from sales_daily where tenant_id = $1 group by {from_lines} \
-             except select {keys}, quantity, amount_cents, lines from {table} where tenant_id = $1) x"
-        );
-        let missing: i64 =
-            relais::with_db!(db, p => sqlx::query_scalar(&sql).bind(tenant).fetch_one(p).await)
-                .unwrap();
-        let sql = format!("select count(*) from {table} where tenant_id = $1");
-        let rows: i64 =
-            relais::with_db!(db, p => sqlx::query_scalar(&sql).bind(tenant).fetch_one(p).await)
-                .unwrap();
-        let sql = format!(
-            "select count(*) from (select distinct {from_lines} from sales_daily where tenant_id = $1) x"
-        );
-        let expected: i64 =
-            relais::with_db!(db, p => sqlx::query_scalar(&sql).bind(tenant).fetch_one(p).await)
-                .unwrap();
-        assert_eq!(
-            (missing, rows),
-            (0, expected),
-            "{table} differs from sales_daily"
-        );
-    }
-}
-
-#[tokio::test]
-async fn analytics_rollup_equals_direct_aggregation_after_inserts_and_withdrawals() {
-    let app = spawn_app().await;
-    let f = fixture(&app).await;
-    let db = &app.db;
-    assert_eq!(rolled(db, f.alpha).await, direct(db, f.alpha).await);
-    narrow_consistent(db, f.alpha).await;
-    // A replaced period: R1's March lines withdrawn, then a review approves the pending line.
-    let mut tx = db.begin().await.unwrap();
-    db::declarations::withdraw_period(
-        &mut tx,
-        f.alpha,
-        f.r1,
-        d("2026-03-01"),
-        d("2026-03-10"),
-        0,
-        "test",
-    )
-    .await
-    .unwrap();
-    rollup::apply(
-        &mut tx,
-        f.alpha,
-        Scope::Range {
-            reseller_id: f.r1,
-            from: d("2026-03-01"),
-            to: d("2026-03-10"),
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let pending: Vec<i64> = relais::with_db!(db, p => sqlx::query_scalar("select id from declaration_lines where review_status = 'pending'").fetch_all(p).await).unwrap();
-    let mut tx = db.begin().await.unwrap();
-    db::declarations::review_lines(&mut tx, f.alpha, &pending, "approved", None, f.m1)
-        .await
-        .unwrap();
-    rollup::apply(&mut tx, f.alpha, Scope::Lines(&pending))
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    assert_eq!(rolled(db, f.alpha).await, direct(db, f.alpha).await);
-    narrow_consistent(db, f.alpha).await;
-    // Applying twice changes nothing; a rebuild gives the same rows.
-    let mut tx = db.begin().await.unwrap();
-    rollup::apply(
-        &mut tx,
-        f.alpha,
-        Scope::Range {
-            reseller_id: f.r2,
-            from: d("2025-01-01"),
-            to: d("2026-12-31"),
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let before = rolled(db, f.alpha).await;
-    rollup::rebuild(db, f.alpha).await.unwrap();
-    assert_eq!(rolled(db, f.alpha).await, before);
-    narrow_consistent(db, f.alpha).await;
-    assert_eq!(rolled(db, f.beta).await, direct(db, f.beta).await);
 }
 
 #[tokio::test]

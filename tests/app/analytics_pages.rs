@@ -34,7 +34,7 @@ use relais::db::declarations::{
 };
 use relais::db::{self, network::ResellerInput, products::ProductInput, Db};
 
-fn d(s: &str) -> NaiveDate {
+pub fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
@@ -67,7 +67,7 @@ pub async fn reseller(db: &Db, tenant: i64, code: &str) -> i64 {
     id
 }
 
-async fn product(db: &Db, tenant: i64, sku: &str) -> i64 {
+pub async fn product(db: &Db, tenant: i64, sku: &str) -> i64 {
     let mut tx = db.begin().await.unwrap();
     let input = ProductInput {
         sku: sku.into(),
@@ -306,7 +306,7 @@ pub async fn fixture(app: &TestApp) {
 }
 
 /// A CSV download's records (the test users read French: `;`-separated, decimal comma, BOM first).
-async fn csv(client: &reqwest::Client, app: &TestApp, path: &str) -> Vec<Vec<String>> {
+pub async fn csv(client: &reqwest::Client, app: &TestApp, path: &str) -> Vec<Vec<String>> {
     let resp = client.get(app.url(path)).send().await.unwrap();
     assert_eq!(resp.status(), 200, "{path}");
     assert_eq!(
@@ -320,7 +320,7 @@ async fn csv(client: &reqwest::Client, app: &TestApp, path: &str) -> Vec<Vec<Str
     csv_records(text)
 }
 
-fn csv_records(text: &str) -> Vec<Vec<String>> {
+pub fn csv_records(text: &str) -> Vec<Vec<String>> {
     let mut out = vec![];
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(b';')
@@ -332,13 +332,13 @@ fn csv_records(text: &str) -> Vec<Vec<String>> {
     out
 }
 
-async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
+pub async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
     let resp = client.get(app.url(path)).send().await.unwrap();
     assert_eq!(resp.status(), 200, "{path}");
     resp.text().await.unwrap()
 }
 
-async fn manager(app: &TestApp) -> reqwest::Client {
+pub async fn manager(app: &TestApp) -> reqwest::Client {
     app.login("a.manager@test.example", seed::PASSWORD).await
 }
 
@@ -462,141 +462,6 @@ async fn analytics_pages_cadence_alerts_newest_first() {
     assert_eq!(rows[2][2], (t - Duration::days(59)).to_string());
     let html = page(&m, &app, "/insights/cadence").await;
     assert!(html.contains("Shop C-100") && !html.contains("Shop C-200"));
-}
-
-#[tokio::test]
-async fn analytics_pages_cross_sell_rule_and_targets() {
-    let app = spawn_app().await;
-    fixture(&app).await;
-    let m = manager(&app).await;
-    let q = "from=2025-01-01&to=2025-12-31&min_customers=1";
-    let html = page(&m, &app, &format!("/insights/cross-sell?{q}")).await;
-    assert!(html.contains("0,89"), "lift shown");
-    let rules = csv(
-        &m,
-        &app,
-        &format!("/insights/cross-sell?{q}&download=rules&format=csv"),
-    )
-    .await;
-    assert_eq!(rules.len(), 2, "only P1 → P2: {rules:?}");
-    assert_eq!(
-        &rules[1][..4],
-        ["P1 — Product P1", "P2 — Product P2", "2", "3"]
-    );
-    let num = |s: &str| s.replace(',', ".").parse::<f64>().unwrap();
-    assert_eq!(num(&rules[1][4]), 50.0);
-    assert!((num(&rules[1][5]) - 200.0 / 3.0).abs() < 1e-9);
-    assert!((num(&rules[1][6]) - 8.0 / 9.0).abs() < 1e-9);
-    let targets = csv(
-        &m,
-        &app,
-        &format!("/insights/cross-sell?{q}&download=targets&format=csv"),
-    )
-    .await;
-    assert_eq!(
-        targets[1],
-        [
-            "A-001",
-            "Shop A-001",
-            "P1 — Product P1",
-            "P2 — Product P2",
-            "1",
-            "h3"
-        ]
-    );
-    assert_eq!(targets.len(), 2);
-}
-
-#[tokio::test]
-async fn analytics_pages_feedback_ratings_comments_and_search() {
-    let app = spawn_app().await;
-    fixture(&app).await;
-    let m = manager(&app).await;
-    let q = "from=2026-01-01&to=2026-03-31";
-    let ratings = csv(
-        &m,
-        &app,
-        &format!("/insights/feedback?{q}&download=ratings&format=csv"),
-    )
-    .await;
-    assert_eq!(ratings.len(), 2);
-    assert_eq!(
-        ratings[1],
-        ["P1", "Product P1", "3", "4", "0", "0", "1", "1", "1", "3"]
-    );
-    let comments = csv(
-        &m,
-        &app,
-        &format!("/insights/feedback?{q}&download=comments&format=csv"),
-    )
-    .await;
-    let texts: Vec<&str> = comments[1..].iter().map(|r| r[4].as_str()).collect();
-    assert_eq!(
-        texts,
-        ["Chain came loose", "Good value", "Great saw, very sharp"]
-    );
-    let html = page(&m, &app, &format!("/insights/feedback?{q}&q=CHAIN")).await;
-    assert!(html.contains("Chain came loose") && !html.contains("Good value"));
-    assert!(!html.contains("SECRET"));
-}
-
-#[tokio::test]
-async fn analytics_pages_catalogue_by_segment_and_elasticity() {
-    let app = spawn_app().await;
-    fixture(&app).await;
-    let m = manager(&app).await;
-    let rows = csv(
-        &m,
-        &app,
-        "/insights/catalogue?from=2026-02-01&to=2026-03-31&segment=channel&download=products&format=csv",
-    )
-    .await;
-    assert_eq!(rows[0][5], "Magasin");
-    // P1: 10000 + 6000 + 2000 + 1000 + 1000 + 123456 cents, all in store.
-    assert_eq!(&rows[1][..4], ["P1", "Product P1", "6", "1434,56"]);
-    assert_eq!(rows[1][5], "1434,56");
-    let share: f64 = rows[1][4].replace(',', ".").parse().unwrap();
-    assert!((share - 143456.0 / 148456.0 * 100.0).abs() < 1e-9);
-    // Six weekly observations: fewer than the eight an estimate needs.
-    assert_eq!(rows[1][6], "");
-    assert_eq!(rows[1][7], "Pas assez d’observations");
-}
-
-#[tokio::test]
-async fn analytics_pages_my_insights_never_show_another_resellers_figures() {
-    let app = spawn_app().await;
-    fixture(&app).await;
-    let r = app.login("a.reseller@test.example", seed::PASSWORD).await;
-    let html = page(&r, &app, "/my/insights?period=all").await;
-    assert!(html.contains("250,00\u{a0}€"), "own value");
-    assert!(html.contains("27,00\u{a0}€"), "peers' median");
-    for peer in [
-        "C-500",
-        "244,56",
-        "234,56",
-        "Good value",
-        "C-400",
-        "Shop C-",
-    ] {
-        assert!(!html.contains(peer), "{peer} leaked");
-    }
-    let bench = csv(
-        &r,
-        &app,
-        "/my/insights?period=all&download=benchmark&format=csv",
-    )
-    .await;
-    assert_eq!(bench[1][..3], ["Valeur", "250,00", "27,00"]);
-    // The reseller's own comments only.
-    assert!(html.contains("Chain came loose"));
-    for path in [
-        "/insights/declining",
-        "/insights/feedback",
-        "/network/A-001",
-    ] {
-        let status = r.get(app.url(path)).send().await.unwrap().status();
-        assert_eq!(status, 403, "{path}");
-    }
 }
 
 #[tokio::test]

@@ -7,24 +7,24 @@ use crate::helpers::{csrf_in, TestApp};
 use crate::seed::{self, PASSWORD};
 use chrono::{Datelike, Duration, NaiveDate};
 
-fn today() -> NaiveDate {
+pub fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
-fn location(resp: &reqwest::Response) -> String {
+pub fn location(resp: &reqwest::Response) -> String {
     resp.headers()
         .get("location")
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default()
 }
 
-async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+pub async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
     let resp = client.get(app.url(path)).send().await.unwrap();
     (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
 /// Posts `fields` to `path` with the CSRF token of `page`, in the given UI language.
-async fn post(
+pub async fn post(
     app: &TestApp,
     client: &reqwest::Client,
     page: &str,
@@ -47,7 +47,12 @@ async fn post(
 }
 
 /// Starts a draft from a list page (`/declare` or `/network/{code}/declare`); returns its path.
-async fn new_draft(app: &TestApp, client: &reqwest::Client, list: &str, period: &str) -> String {
+pub async fn new_draft(
+    app: &TestApp,
+    client: &reqwest::Client,
+    list: &str,
+    period: &str,
+) -> String {
     let resp = post(app, client, list, list, "fr", &[("period", period)]).await;
     assert_eq!(resp.status(), 303, "{}", resp.text().await.unwrap());
     let to = location(&resp);
@@ -56,7 +61,7 @@ async fn new_draft(app: &TestApp, client: &reqwest::Client, list: &str, period: 
 }
 
 /// Types one line in the draft's blank line and presses "add".
-async fn add_line(app: &TestApp, client: &reqwest::Client, draft: &str, line: &[(&str, &str)]) {
+pub async fn add_line(app: &TestApp, client: &reqwest::Client, draft: &str, line: &[(&str, &str)]) {
     let mut fields: Vec<(String, String)> = line
         .iter()
         .map(|(k, v)| (format!("new_{k}"), v.to_string()))
@@ -70,7 +75,7 @@ async fn add_line(app: &TestApp, client: &reqwest::Client, draft: &str, line: &[
     assert_eq!(resp.status(), 303, "{}", resp.text().await.unwrap());
 }
 
-async fn reseller_id(app: &TestApp, tenant: i64, code: &str) -> i64 {
+pub async fn reseller_id(app: &TestApp, tenant: i64, code: &str) -> i64 {
     scalar(
         &app.db,
         &format!("select id from resellers where tenant_id = {tenant} and code = '{code}'"),
@@ -79,7 +84,7 @@ async fn reseller_id(app: &TestApp, tenant: i64, code: &str) -> i64 {
 }
 
 /// (dashboard quantity, available points, pending points) of the tenant and reseller.
-async fn figures(app: &TestApp, tenant: i64, reseller: i64) -> (i64, i64, i64) {
+pub async fn figures(app: &TestApp, tenant: i64, reseller: i64) -> (i64, i64, i64) {
     let q: relais::analytics::filter::FilterQuery = serde_urlencoded::from_str("").unwrap();
     let dash = relais::analytics::dashboard::dashboard(&app.db, tenant, &q.resolve(today()))
         .await
@@ -91,7 +96,7 @@ async fn figures(app: &TestApp, tenant: i64, reseller: i64) -> (i64, i64, i64) {
 }
 
 /// A live challenge of one point per unit sold around today.
-async fn challenge(app: &TestApp, tenant: i64) {
+pub async fn challenge(app: &TestApp, tenant: i64) {
     let start = today() - Duration::days(30);
     let end = today() + Duration::days(30);
     let def: relais::domain::points::def::ChallengeDef =
@@ -119,7 +124,7 @@ async fn challenge(app: &TestApp, tenant: i64) {
 }
 
 /// The text of the element with this id.
-fn text_of(html: &str, id: &str) -> String {
+pub fn text_of(html: &str, id: &str) -> String {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(&format!("[id='{id}']")).unwrap();
     doc.select(&sel)
@@ -582,67 +587,4 @@ async fn other_resellers_and_tenants_get_404_and_csrf_is_required() {
         .unwrap();
     assert_eq!(resp.status(), 403);
     assert_eq!(state(&app).await, before);
-}
-
-#[tokio::test]
-async fn declaring_in_a_real_browser_shows_errors_in_place_then_submits() {
-    use fantoccini::Locator;
-    let app = crate::helpers::spawn_app().await;
-    setup(&app).await;
-    // Headless Chromium asks for English whatever its flags: this user chose French.
-    relais::with_db!(&app.db, p => sqlx::query("update users set locale = 'fr' where email = 'a.reseller@test.example'")
-        .execute(p).await.map(|_| ()))
-    .unwrap();
-    let b = crate::browser::Browser::start().await;
-    b.login(&app, "a.reseller@test.example", PASSWORD).await;
-    b.goto(&app, "/declare").await;
-    let find = |selector: &'static str| b.client.find(Locator::Css(selector));
-    let click = |selector: &'static str| async move {
-        find(selector).await.unwrap().click().await.unwrap();
-    };
-    let type_into = |selector: &'static str, text: &'static str| async move {
-        find(selector).await.unwrap().send_keys(text).await.unwrap();
-    };
-    click("main form button[type=submit]").await;
-    for (product, quantity) in [("SC-20", "3"), ("HT-10", "abc")] {
-        type_into("input[name=new_product]", product).await;
-        type_into("input[name=new_quantity]", quantity).await;
-        click("button[value=add]").await;
-        let saved = format!("//input[@value='{product}']");
-        b.client
-            .wait()
-            .for_element(Locator::XPath(&saved))
-            .await
-            .unwrap();
-    }
-    let error = find(".field-error").await.unwrap().text().await.unwrap();
-    assert_eq!(error, "La quantité n'est pas un nombre.");
-    b.client.set_window_size(1366, 2300).await.unwrap();
-    b.client
-        .execute("window.scrollTo(0, 0)", vec![])
-        .await
-        .unwrap();
-    b.screenshot("declare-form").await;
-
-    let quantity = find("input[value=abc]").await.unwrap();
-    quantity.clear().await.unwrap();
-    quantity.send_keys("1").await.unwrap();
-    click("button[value=submit]").await;
-    b.client
-        .wait()
-        .for_element(Locator::Css(".flash-success"))
-        .await
-        .unwrap();
-    // WebDriver reports no-break spaces as spaces.
-    let text = b.text().await.replace('\u{a0}', " ");
-    assert!(text.contains("Déclaration envoyée : 2 lignes."), "{text}");
-    assert_eq!(
-        scalar(
-            &app.db,
-            "select cast(coalesce(sum(quantity), 0) as bigint) from declaration_lines where source = 'form'"
-        )
-        .await,
-        4
-    );
-    b.close().await;
 }
