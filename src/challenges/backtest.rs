@@ -1,7 +1,8 @@
 //! Backtest: a challenge's rules over a past period's declarations, with the live engine, writing
 //! nothing. Answers "what would this cost, how would points spread, who would hit caps and tiers".
 
-use super::recompute::{line_facts, load_def, product_facts, reseller_facts};
+use super::facts::{line_facts, product_facts, reseller_facts};
+use super::recompute::load_def;
 use super::{ChallengeError, TenantPoints};
 use crate::db::points::Exec;
 use crate::db::Db;

@@ -13,9 +13,11 @@ pub mod cli;
 pub mod demo;
 pub mod digest;
 pub mod expiry;
+pub mod facts;
 pub mod form;
 pub mod lifecycle;
 pub mod recompute;
+pub mod reconcile;
 pub mod rewards;
 pub mod standings;
 

@@ -23,10 +23,11 @@ pub fn league_code(l: League) -> String {
 
 /// Standing rows for the outcome's participants (only `scope`'s when given).
 pub fn from_outcome(outcome: &Outcome, scope: Option<&[i64]>) -> Vec<NewStanding> {
+    let scope: Option<std::collections::HashSet<i64>> = scope.map(|s| s.iter().copied().collect());
     outcome
         .participants
         .iter()
-        .filter(|p| scope.is_none_or(|s| s.contains(&p.reseller_id)))
+        .filter(|p| scope.as_ref().is_none_or(|s| s.contains(&p.reseller_id)))
         .map(|p| NewStanding {
             reseller_id: p.reseller_id,
             league: p.league.map(league_code),

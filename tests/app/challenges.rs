@@ -296,6 +296,93 @@ async fn challenges_lines_outside_every_challenge_change_nothing() {
     assert_eq!(done.challenges, 0);
 }
 
+async fn digests(m: &March) -> Vec<(i64, String)> {
+    let sql = "select reseller_id, digest from points_reconciled where tenant_id = $1 and challenge_id = $2 order by reseller_id";
+    with_db!(&m.db, p => sqlx::query_as::<_, (i64, String)>(sql).bind(m.tenant).bind(m.challenge).fetch_all(p).await).unwrap()
+}
+
+async fn resellers_booked_after(m: &March, id: i64) -> Vec<i64> {
+    let sql = "select distinct reseller_id from points_entries where tenant_id = $1 and id > $2 order by reseller_id";
+    with_db!(&m.db, p => sqlx::query_scalar::<_, i64>(sql).bind(m.tenant).bind(id).fetch_all(p).await).unwrap()
+}
+
+async fn last_entry(m: &March) -> i64 {
+    with_db!(&m.db, p => sqlx::query_scalar::<_, i64>("select max(id) from points_entries").fetch_one(p).await).unwrap()
+}
+
+/// A recomputation skips the participants whose computation is unchanged (their stored digest
+/// matches) and reconciles only the others; reading and reconciling everyone afterwards finds
+/// nothing left to do, so the shortcut gives the same ledger as the full pass.
+#[tokio::test]
+async fn challenges_recompute_reconciles_only_changed_participants_like_a_full_pass() {
+    let m = setup().await;
+    let recompute = || challenges::recompute(&m.db, m.tenant, m.challenge);
+    assert_eq!(recompute().await.unwrap().appended, 0);
+    let before = digests(&m).await;
+    assert_eq!(
+        before.iter().map(|d| d.0).collect::<Vec<_>>(),
+        vec![m.r1, m.r2]
+    );
+
+    // L2 (R1) rejected without the hooks: only R1 is reconciled.
+    set_review(&m.db, m.lines[1], "rejected", Some("duplicate")).await;
+    let mark = last_entry(&m).await;
+    assert!(recompute().await.unwrap().appended > 0);
+    assert_eq!(resellers_booked_after(&m, mark).await, vec![m.r1]);
+    let after = digests(&m).await;
+    assert_ne!(
+        after[0], before[0],
+        "R1's digest follows its new computation"
+    );
+    assert_eq!(after[1], before[1], "R2 was not touched");
+    // Without any digest every participant's entries are read: nothing is missing or extra.
+    with_db!(&m.db, p => sqlx::query("delete from points_reconciled").execute(p).await.map(|_| ()))
+        .unwrap();
+    assert_eq!(recompute().await.unwrap().appended, 0);
+    assert_eq!(
+        digests(&m).await,
+        after,
+        "the full pass stores the same digests"
+    );
+
+    // A ledger older than the digests (empty digest, as the migration leaves it) is read and
+    // reconciled: a stray entry is reversed.
+    let mut tx = m.db.begin().await.unwrap();
+    let stray = relais::db::points::NewEntry {
+        reseller_id: m.r2,
+        challenge_id: Some(m.challenge),
+        version: Some(1),
+        line_id: Some(m.lines[2]),
+        kind: "unit",
+        rule_index: Some(0),
+        state: "confirmed",
+        points: 5,
+        reason: "earned",
+        basis: None,
+        rate: None,
+        factor_permille: None,
+        capped_by: None,
+        redemption_id: None,
+        booked_on: d("2026-03-20"),
+        expires_on: None,
+    };
+    relais::db::points::insert(&mut tx, m.tenant, &[stray])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    with_db!(&m.db, p => sqlx::query("update points_reconciled set digest = '' where reseller_id = $1").bind(m.r2).execute(p).await.map(|_| ())).unwrap();
+    assert_eq!(totals(&m.db, m.tenant, m.r2).await, (25, 151));
+    assert_eq!(recompute().await.unwrap().appended, 1);
+    assert_eq!(totals(&m.db, m.tenant, m.r2).await, (20, 151));
+
+    // A participant left with nothing due is reversed to zero, then stays quiet.
+    set_review(&m.db, m.lines[2], "rejected", None).await;
+    set_review(&m.db, m.lines[3], "rejected", None).await;
+    assert!(recompute().await.unwrap().appended > 0);
+    assert_eq!(totals(&m.db, m.tenant, m.r2).await, (0, 0));
+    assert_eq!(recompute().await.unwrap().appended, 0);
+}
+
 #[tokio::test]
 async fn challenges_fifty_concurrent_redemptions_spend_at_most_the_balance() {
     let dir = tempfile::tempdir().unwrap();

@@ -86,8 +86,16 @@ fn definition() -> relais::domain::points::def::ChallengeDef {
 #[tokio::test]
 #[ignore]
 async fn challenges_bench_recompute_a_million_lines() {
+    // Phase timings of each recomputation (facts, engine, ledger read, reconcile, explain, insert).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("relais::challenges=debug")
+        .try_init();
+    // RELAIS_BENCH_DIR keeps the database afterwards, to look at query plans.
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = crate::helpers::fresh_db(dir.path()).await;
+    let path = std::env::var("RELAIS_BENCH_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| dir.path().to_path_buf());
+    let (db, _) = crate::helpers::fresh_db(&path).await;
     let started = Instant::now();
     let t = generate(&db).await;
     println!(
@@ -116,6 +124,16 @@ async fn challenges_bench_recompute_a_million_lines() {
         );
         assert_eq!(done.appended, 0);
     }
+    // A review session's worth of changes: 1% of the lines rejected, 1% of the pending approved.
+    exec(&db, "update declaration_lines set review_status = 'rejected', review_reason = 'bench' where id % 100 = 1").await;
+    exec(&db, "update declaration_lines set review_status = 'approved' where review_status = 'pending' and id % 100 = 2").await;
+    let started = Instant::now();
+    let done = relais::challenges::recompute(&db, t, id).await.unwrap();
+    println!(
+        "recomputation after 1% of the lines changed review status ({} appended): {:.2} s",
+        done.appended,
+        started.elapsed().as_secs_f64()
+    );
     let mut def = definition();
     def.rules[0].kind = relais::domain::points::def::RuleKind::PerUnit { points: 3 };
     let started = Instant::now();
