@@ -55,7 +55,7 @@ pub struct NewLine {
     /// `draft`, `pending` or `approved`.
     pub review_status: &'static str,
     /// Comma-separated review reason codes (see `declarations::review`).
-    pub review_reason: Option<String>,
+    pub review_reason: Option<&'static str>,
 }
 
 /// Where a batch of lines belongs.
@@ -111,7 +111,7 @@ pub async fn insert_lines(
                 .push_bind(l.source_sheet.as_deref())
                 .push_bind(l.source_row)
                 .push_bind(l.review_status)
-                .push_bind(l.review_reason.as_deref());
+                .push_bind(l.review_reason);
         });
         qb.build().persistent(persistent).execute(c).await.map(|r| r.rows_affected())
     })
