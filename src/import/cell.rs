@@ -137,7 +137,7 @@ impl Decimal {
     /// 1e9), it is closer to `c/100` than half a unit of its 15th significant digit, so Excel
     /// displays exactly `c/100` (a property test checks it against `from_f64_displayed`).
     fn from_f64_cents(f: f64) -> Option<Decimal> {
-        if !(f.abs() < 1e9) {
+        if f.abs() >= 1e9 {
             return None;
         }
         let cents = (f * 100.0).round();
