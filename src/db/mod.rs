@@ -10,6 +10,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub mod audit;
+pub mod bulk;
 pub mod challenges;
 pub mod declarations;
 pub mod network;

@@ -21,10 +21,30 @@ use crate::import::mapping::{ColumnRef, Field};
 use crate::import::read_error_message;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 /// Called with the number of rows read so far (lines and rejected rows).
 pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+
+/// Logs how long each step of an import took, at debug level
+/// (`RELAIS_LOG=relais::declarations=debug`): the phases the import benchmark is read by.
+struct Clock(Instant);
+
+impl Clock {
+    fn start() -> Clock {
+        Clock(Instant::now())
+    }
+
+    fn lap(&mut self, phase: &str) {
+        tracing::debug!(
+            phase,
+            ms = self.0.elapsed().as_millis() as u64,
+            "import phase"
+        );
+        self.0 = Instant::now();
+    }
+}
 
 /// Where the consumer writes; None for a dry run.
 struct Sink<'a> {
@@ -112,10 +132,13 @@ pub async fn commit_import(
     pending: Option<i64>,
     progress: Option<Progress<'_>>,
 ) -> anyhow::Result<Report> {
+    let mut clock = Clock::start();
     if let Some(r) = duplicate(db, req).await? {
         return Ok(r);
     }
+    clock.lap("duplicate check");
     let ctx = prepare(db, secret, req).await?;
+    clock.lap("prepare");
     let hash = req.input.content_hash();
     let mut tx = db.begin().await?;
     let import_id = match pending {
@@ -134,6 +157,7 @@ pub async fn commit_import(
     if let (None, Input::File { bytes, .. }) = (pending, &req.input) {
         store::store_file(&mut tx, req.tenant_id, import_id, bytes).await?;
     }
+    clock.lap("import row and file");
     let source = req.source.as_str();
     let declaration_id = store::insert_declaration(
         &mut tx,
@@ -167,6 +191,7 @@ pub async fn commit_import(
         progress,
     )
     .await?;
+    clock.lap("lines");
     if report.status == Status::Refused {
         // Dropping the transaction rolls back every line written so far.
         drop(tx);
@@ -196,6 +221,7 @@ pub async fn commit_import(
     if let (Some(from), Some(to)) = (report.date_from, report.date_to) {
         super::effects::range_changed(&mut tx, req.tenant_id, req.reseller_id, from, to).await?;
     }
+    clock.lap("period, roll-ups and points");
     report.status = Status::Committed;
     report.import_id = Some(import_id);
     save_details(&mut tx, req, import_id, &report, &mapping).await?;
@@ -226,7 +252,9 @@ pub async fn commit_import(
         },
     )
     .await?;
+    clock.lap("details, mapping and audit");
     tx.commit().await?;
+    clock.lap("commit");
     Ok(report)
 }
 
@@ -382,12 +410,18 @@ async fn run(
     let mut report = Report::new(Status::DryRun, &req.currency);
     let mut mapping = Vec::new();
     let mut unknown: HashMap<String, (u64, i64)> = HashMap::new();
+    // Time the consumer spent waiting for the producer, and writing.
+    let (mut waiting, mut writing) = (Duration::ZERO, Duration::ZERO);
+    let mut t = Instant::now();
     while let Some(msg) = rx.recv().await {
+        waiting += t.elapsed();
         match msg {
             Msg::Analysed(a) => mapping = describe(&mut report, a),
             Msg::Batch(b) => {
                 if let Some(s) = sink.as_mut() {
+                    let w = Instant::now();
                     write_batch(s, &b).await?;
+                    writing += w.elapsed();
                 }
                 tally(&mut report, &mut unknown, b, &req.lang);
                 if let Some(p) = progress {
@@ -395,7 +429,13 @@ async fn run(
                 }
             }
         }
+        t = Instant::now();
     }
+    tracing::debug!(
+        waiting_ms = waiting.as_millis() as u64,
+        writing_ms = writing.as_millis() as u64,
+        "import consumer"
+    );
     let mut codes: Vec<UnknownProduct> = unknown
         .into_iter()
         .map(|(code, (rows, quantity))| UnknownProduct {

@@ -138,6 +138,8 @@ struct Builder<'a> {
     tx: &'a mpsc::Sender<Msg>,
     product_header: Option<String>,
     batch: Batch,
+    /// Time spent waiting for the consumer to take a batch (logged at debug level).
+    blocked: std::time::Duration,
 }
 
 impl Builder<'_> {
@@ -179,8 +181,11 @@ impl Builder<'_> {
 
     fn flush(&mut self) -> ControlFlow<()> {
         let batch = std::mem::replace(&mut self.batch, Self::new_batch());
+        let t = std::time::Instant::now();
         // The receiver is gone when the consumer failed: stop reading.
-        match self.tx.blocking_send(Msg::Batch(batch)) {
+        let sent = self.tx.blocking_send(Msg::Batch(batch));
+        self.blocked += t.elapsed();
+        match sent {
             Ok(()) => ControlFlow::Continue(()),
             Err(_) => ControlFlow::Break(()),
         }
@@ -264,9 +269,16 @@ fn produce_file(
         tx,
         product_header,
         batch: Builder::new_batch(),
+        blocked: std::time::Duration::ZERO,
     };
+    let started = std::time::Instant::now();
     analysis.for_each_line(|r| b.push(r))?;
     let _ = b.flush();
+    tracing::debug!(
+        total_ms = started.elapsed().as_millis() as u64,
+        blocked_ms = b.blocked.as_millis() as u64,
+        "import producer"
+    );
     Ok(())
 }
 
@@ -332,6 +344,7 @@ fn produce_lines(
         tx,
         product_header: Some("product".into()),
         batch: Builder::new_batch(),
+        blocked: std::time::Duration::ZERO,
     };
     for (i, line) in lines.iter().enumerate() {
         let cells: Vec<Cell> = API_FIELDS

@@ -56,27 +56,39 @@ impl ReviewRules {
         given_price: Option<i64>,
         list_price: i64,
         sale_date: NaiveDate,
-    ) -> Option<String> {
-        let mut out: Vec<&str> = Vec::new();
+    ) -> Option<&'static str> {
+        // One bit per reason of `ALL_REASONS`; the joined texts are constants, so holding a
+        // million lines allocates nothing.
+        const JOINED: [&str; 8] = [
+            "",
+            QUANTITY_ABOVE_USUAL,
+            PRICE_FAR_FROM_LIST,
+            "quantity_above_usual,price_far_from_list",
+            SALE_DATE_OLD,
+            "quantity_above_usual,sale_date_old",
+            "price_far_from_list,sale_date_old",
+            "quantity_above_usual,price_far_from_list,sale_date_old",
+        ];
+        let mut bits = 0;
         if self
             .medians
             .get(&product_id)
             .is_some_and(|m| quantity > m.saturating_mul(QUANTITY_FACTOR))
         {
-            out.push(QUANTITY_ABOVE_USUAL);
+            bits |= 1;
         }
         if let Some(p) = given_price {
             if list_price > 0
                 && (p.saturating_mul(100) < list_price * PRICE_LOW_PERCENT
                     || p.saturating_mul(100) > list_price * PRICE_HIGH_PERCENT)
             {
-                out.push(PRICE_FAR_FROM_LIST);
+                bits |= 2;
             }
         }
         if (self.today - sale_date).num_days() > OLD_SALE_DAYS {
-            out.push(SALE_DATE_OLD);
+            bits |= 4;
         }
-        (!out.is_empty()).then(|| out.join(","))
+        (bits != 0).then_some(JOINED[bits])
     }
 }
 
@@ -93,25 +105,25 @@ mod tests {
         let rules = ReviewRules::new(vec![(1, 2), (1, 3), (1, 2), (2, 1)], d(11, 1));
         assert_eq!(rules.reasons(1, 10, Some(1000), 1000, d(10, 1)), None);
         assert_eq!(
-            rules.reasons(1, 11, None, 1000, d(10, 1)).as_deref(),
+            rules.reasons(1, 11, None, 1000, d(10, 1)),
             Some(QUANTITY_ABOVE_USUAL)
         );
         // Product 2 has too little history to judge its quantities.
         assert_eq!(rules.reasons(2, 100, None, 1000, d(10, 1)), None);
         assert_eq!(
-            rules.reasons(2, 1, Some(499), 1000, d(10, 1)).as_deref(),
+            rules.reasons(2, 1, Some(499), 1000, d(10, 1)),
             Some(PRICE_FAR_FROM_LIST)
         );
         assert_eq!(
-            rules.reasons(2, 1, Some(2001), 1000, d(10, 1)).as_deref(),
+            rules.reasons(2, 1, Some(2001), 1000, d(10, 1)),
             Some(PRICE_FAR_FROM_LIST)
         );
         assert_eq!(
-            rules.reasons(2, 1, Some(500), 1000, d(7, 31)).as_deref(),
+            rules.reasons(2, 1, Some(500), 1000, d(7, 31)),
             Some(SALE_DATE_OLD)
         );
         assert_eq!(
-            rules.reasons(1, 50, Some(1), 1000, d(1, 3)).as_deref(),
+            rules.reasons(1, 50, Some(1), 1000, d(1, 3)),
             Some("quantity_above_usual,price_far_from_list,sale_date_old")
         );
     }

@@ -129,6 +129,35 @@ impl Decimal {
                 scale: 0,
             });
         }
+        Self::from_f64_cents(f).or_else(|| Self::from_f64_displayed(f))
+    }
+
+    /// Money as spreadsheets store it, without formatting the float: when `f` is within one
+    /// unit in the last place of the double nearest a whole number of cents `c/100` (below
+    /// 1e9), it is closer to `c/100` than half a unit of its 15th significant digit, so Excel
+    /// displays exactly `c/100` (a property test checks it against `from_f64_displayed`).
+    fn from_f64_cents(f: f64) -> Option<Decimal> {
+        if f.abs() >= 1e9 {
+            return None;
+        }
+        let cents = (f * 100.0).round();
+        let nearest = cents / 100.0;
+        if nearest.to_bits().abs_diff(f.to_bits()) > 1 || nearest.signum() != f.signum() {
+            return None;
+        }
+        let mut d = Decimal {
+            mantissa: cents as i128,
+            scale: 2,
+        };
+        while d.scale > 0 && d.mantissa % 10 == 0 {
+            d.mantissa /= 10;
+            d.scale -= 1;
+        }
+        Some(d)
+    }
+
+    /// The float rounded to the 15 significant digits Excel displays.
+    fn from_f64_displayed(f: f64) -> Option<Decimal> {
         parse_plain(&format!("{f:.14e}"))
     }
 }
@@ -526,6 +555,24 @@ mod tests {
             for (text, style) in written {
                 let parsed = parse_number_text(&text, style).map(|d| d.to_cents());
                 prop_assert_eq!(parsed, Ok(Some(cents)), "{}", text);
+            }
+        }
+
+        #[test]
+        fn floats_with_cents_read_as_excel_displays_them(
+            cents in -100_000_000_000i64..100_000_000_000,
+            noise in -3i32..=3,
+            scale in 0u32..4,
+        ) {
+            // Cents and their neighbouring floats, also as sums and products of money.
+            let exact = cents as f64 / 100.0;
+            let f = f64::from_bits((exact.to_bits() as i64 + i64::from(noise)) as u64);
+            for v in [f, f * 3.0, f / 10f64.powi(scale as i32), f + 0.1] {
+                if v.is_finite() && v.fract() != 0.0 {
+                    if let Some(fast) = Decimal::from_f64_cents(v) {
+                        prop_assert_eq!(Some(fast), Decimal::from_f64_displayed(v), "{}", v);
+                    }
+                }
             }
         }
 
