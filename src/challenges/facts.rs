@@ -4,7 +4,8 @@
 //! Line facts are the only large read (a million rows for a big challenge). On SQLite the driver
 //! hands each row over from its own thread, which costs several times what SQLite spends
 //! producing it, so when the lines fill most of an id span they are read in pages, each page
-//! packed by SQLite into one text value and parsed here (5× less CPU than one row per line).
+//! packed by SQLite into one text value and parsed here (4–5× less CPU than one row per line
+//! on a million lines).
 
 use crate::db::points::{id_list, Exec};
 use crate::db::{Db, Tx};
@@ -183,7 +184,8 @@ impl DeclarationDays {
 
 /// On SQLite, the id span of a tenant's lines sold in `[from, to]` when they fill at least a
 /// quarter of it: scanning the span in storage order then beats one random row read per line
-/// through the date index (4× on a million lines). PostgreSQL's planner makes this choice itself.
+/// through the date index (SQLite alone: 0.6 s against 1.8–4 s for a million lines).
+/// PostgreSQL's planner makes this choice itself.
 async fn dense_span(exec: &mut Exec<'_>, q: &Query) -> Result<Option<(i64, i64)>, sqlx::Error> {
     let sql = "select count(*), min(id), max(id) from declaration_lines \
                where tenant_id = $1 and sale_date between $2 and $3";

@@ -41,65 +41,35 @@ struct How {
 /// a participant (deterministic: the same facts give the same order, hence the same digest).
 struct Desired<'a> {
     outcome: &'a Outcome,
-    /// Indexes into `line_entries`, then `line_entries.len() + i` for `tier_entries[i]`.
-    order: Vec<u32>,
+    /// (reseller, index): indexes into `line_entries`, then `line_entries.len() + i` for
+    /// `tier_entries[i]`.
+    order: Vec<(i64, u32)>,
 }
 
 impl<'a> Desired<'a> {
     fn new(outcome: &'a Outcome, in_scope: impl Fn(i64) -> bool) -> Self {
         let lines = outcome.line_entries.len();
-        let mut tagged: Vec<(i64, u32)> = Vec::with_capacity(lines + outcome.tier_entries.len());
+        let mut order: Vec<(i64, u32)> = Vec::with_capacity(lines + outcome.tier_entries.len());
         for (i, e) in outcome.line_entries.iter().enumerate() {
             if e.points != 0 && in_scope(e.reseller_id) {
-                tagged.push((e.reseller_id, i as u32));
+                order.push((e.reseller_id, i as u32));
             }
         }
         for (i, e) in outcome.tier_entries.iter().enumerate() {
             if e.points != 0 && in_scope(e.reseller_id) {
-                tagged.push((e.reseller_id, (lines + i) as u32));
+                order.push((e.reseller_id, (lines + i) as u32));
             }
         }
         // Sorting (reseller, index) pairs groups participants and keeps serving order inside.
-        tagged.sort_unstable();
-        Desired {
-            outcome,
-            order: tagged.into_iter().map(|(_, i)| i).collect(),
-        }
-    }
-
-    fn key(&self, i: u32) -> LedgerKey {
-        let o = self.outcome;
-        let (challenge_id, version) = (o.challenge_id, o.version);
-        match o.line_entries.get(i as usize) {
-            Some(e) => LedgerKey {
-                challenge_id,
-                reseller_id: e.reseller_id,
-                line_id: Some(e.line_id),
-                kind: e.kind,
-                index: e.rule,
-                version,
-                status: e.status,
-            },
-            None => {
-                let e = &o.tier_entries[i as usize - o.line_entries.len()];
-                LedgerKey {
-                    challenge_id,
-                    reseller_id: e.reseller_id,
-                    line_id: None,
-                    kind: EntryKind::Tier,
-                    index: e.tier,
-                    version,
-                    status: e.status,
-                }
-            }
-        }
+        order.sort_unstable();
+        Desired { outcome, order }
     }
 
     fn posting(&self, i: u32) -> (Posting, How) {
         let o = self.outcome;
-        let (points, how) = match o.line_entries.get(i as usize) {
+        match o.line_entries.get(i as usize) {
             Some(e) => (
-                e.points,
+                o.line_posting(e),
                 How {
                     basis: e.basis,
                     rate: e.rate,
@@ -110,7 +80,7 @@ impl<'a> Desired<'a> {
             None => {
                 let e = &o.tier_entries[i as usize - o.line_entries.len()];
                 (
-                    e.points,
+                    o.tier_posting(e),
                     How {
                         basis: e.counted,
                         rate: e.rate,
@@ -119,16 +89,13 @@ impl<'a> Desired<'a> {
                     },
                 )
             }
-        };
-        let key = self.key(i);
-        (Posting { key, points }, how)
+        }
     }
 
     /// Each participant's slice of `order`, in reseller order.
     fn groups(&self) -> Vec<(i64, std::ops::Range<usize>)> {
         let mut groups: Vec<(i64, std::ops::Range<usize>)> = Vec::new();
-        for (at, &i) in self.order.iter().enumerate() {
-            let r = self.key(i).reseller_id;
+        for (at, &(r, _)) in self.order.iter().enumerate() {
             match groups.last_mut() {
                 Some((last, range)) if *last == r => range.end = at + 1,
                 _ => groups.push((r, at..at + 1)),
@@ -140,7 +107,7 @@ impl<'a> Desired<'a> {
     fn digest(&self, range: std::ops::Range<usize>) -> String {
         let mut h = Sha256::new();
         let mut buf = [0u8; 28];
-        for &i in &self.order[range] {
+        for &(_, i) in &self.order[range] {
             let (p, _) = self.posting(i);
             let k = p.key;
             buf[0..8].copy_from_slice(&k.line_id.unwrap_or(-1).to_le_bytes());
@@ -222,12 +189,14 @@ async fn stored_digests(
     challenge_id: i64,
     scope: Option<&HashSet<i64>>,
 ) -> Result<HashMap<i64, String>, sqlx::Error> {
-    let sql = "select reseller_id, digest from points_reconciled where tenant_id = $1 and challenge_id = $2";
-    let rows = with_tx!(tx, c => sqlx::query_as::<_, (i64, String)>(sql).bind(tenant_id).bind(challenge_id).fetch_all(c).await)?;
-    Ok(rows
-        .into_iter()
-        .filter(|(r, _)| scope.is_none_or(|s| s.contains(r)))
-        .collect())
+    let mut sql = "select reseller_id, digest from points_reconciled where tenant_id = $1 and challenge_id = $2"
+        .to_string();
+    if let Some(ids) = scope {
+        let ids: Vec<i64> = ids.iter().copied().collect();
+        sql.push_str(&format!(" and reseller_id in ({})", id_list(&ids)));
+    }
+    let rows = with_tx!(tx, c => sqlx::query_as::<_, (i64, String)>(&sql).persistent(false).bind(tenant_id).bind(challenge_id).fetch_all(c).await)?;
+    Ok(rows.into_iter().collect())
 }
 
 /// What every entry of this run shares.
@@ -302,7 +271,7 @@ async fn reconcile_group(
             .map(|r| {
                 desired.order[r]
                     .iter()
-                    .map(|&i| desired.posting(i))
+                    .map(|&(_, i)| desired.posting(i))
                     .collect()
             })
             .unwrap_or_default();
@@ -397,8 +366,6 @@ fn explain(
                 (PointsStatus::Confirmed, true) => "confirmed",
                 (PointsStatus::Confirmed, false) => "reversed",
             };
-            // Only the current version's computation explains an entry.
-            let how = how.filter(|_| k.version == book.version);
             NewEntry {
                 reseller_id: k.reseller_id,
                 challenge_id: Some(k.challenge_id),

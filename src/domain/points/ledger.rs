@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::def::{EntryKind, PointsStatus};
+use super::engine::LineEntry;
 use super::outcome::Outcome;
+use super::tiers::TierEntry;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct LedgerKey {
@@ -41,32 +43,41 @@ pub struct Posting {
 impl Outcome {
     /// What the ledger should hold for this challenge (entries cut to 0 by caps are left out).
     pub fn postings(&self) -> impl Iterator<Item = Posting> + '_ {
-        let (challenge_id, version) = (self.challenge_id, self.version);
-        let lines = self.line_entries.iter().map(move |e| Posting {
+        let lines = self.line_entries.iter().map(|e| self.line_posting(e));
+        let tiers = self.tier_entries.iter().map(|e| self.tier_posting(e));
+        lines.chain(tiers).filter(|p| p.points != 0)
+    }
+
+    /// One rule's points on one line, under this computation's challenge and version.
+    pub fn line_posting(&self, e: &LineEntry) -> Posting {
+        Posting {
             key: LedgerKey {
-                challenge_id,
+                challenge_id: self.challenge_id,
                 reseller_id: e.reseller_id,
                 line_id: Some(e.line_id),
                 kind: e.kind,
                 index: e.rule,
-                version,
+                version: self.version,
                 status: e.status,
             },
             points: e.points,
-        });
-        let tiers = self.tier_entries.iter().map(move |e| Posting {
+        }
+    }
+
+    /// A participant's tier bonus, under this computation's challenge and version.
+    pub fn tier_posting(&self, e: &TierEntry) -> Posting {
+        Posting {
             key: LedgerKey {
-                challenge_id,
+                challenge_id: self.challenge_id,
                 reseller_id: e.reseller_id,
                 line_id: None,
                 kind: EntryKind::Tier,
                 index: e.tier,
-                version,
+                version: self.version,
                 status: e.status,
             },
             points: e.points,
-        });
-        lines.chain(tiers).filter(|p| p.points != 0)
+        }
     }
 }
 
