@@ -1,5 +1,5 @@
 //! Helpers of the declarations import benchmark (`benches/declarations_import.sh`):
-//! `gen ROWS PATH` writes a 10-column sell-out xlsx in constant-memory mode; `calamine PATH`
+//! `gen ROWS PATH YYYY-MM` writes a 10-column sell-out xlsx of that month's sales in constant-memory mode; `calamine PATH`
 //! streams every cell of its first sheet with calamine's bare `worksheet_cells_reader` (the
 //! floor any xlsx import is measured against); `reference DIR` writes the catalogue and network
 //! CSV files the generated sheet refers to.
@@ -10,7 +10,12 @@ use std::time::Instant;
 
 const PRODUCTS: u32 = 5000;
 
-fn generate(rows: u32, path: &str) {
+/// `month` is `YYYY-MM`: every sale falls on one of its first 28 days.
+fn generate(rows: u32, path: &str, month: &str) {
+    let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .expect("month as YYYY-MM");
+    // Excel's serial of the month's first day (1900 system: day 0 is 1899-12-30).
+    let base = (first - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()).num_days() as f64;
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet_with_constant_memory().unwrap();
     let date = Format::new().set_num_format("dd/mm/yyyy");
@@ -33,8 +38,7 @@ fn generate(rows: u32, path: &str) {
     for r in 1..=rows {
         let qty = f64::from(r % 7 + 1);
         let price = f64::from(r % 50) + 0.9;
-        // Serial 46235 is 2026-08-01: every sale falls in August 2026.
-        ws.write_number_with_format(r, 0, 46235.0 + f64::from(r % 28), &date)
+        ws.write_number_with_format(r, 0, base + f64::from(r % 28), &date)
             .unwrap();
         ws.write_string(r, 1, format!("SKU-{:05}", r % PRODUCTS))
             .unwrap();
@@ -90,9 +94,11 @@ fn reference(dir: &str) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
-        Some("gen") => generate(args[2].parse().unwrap(), &args[3]),
+        Some("gen") => generate(args[2].parse().unwrap(), &args[3], &args[4]),
         Some("calamine") => calamine_read(&args[2]),
         Some("reference") => reference(&args[2]),
-        _ => eprintln!("usage: declarations_import gen ROWS PATH | calamine PATH | reference DIR"),
+        _ => eprintln!(
+            "usage: declarations_import gen ROWS PATH YYYY-MM | calamine PATH | reference DIR"
+        ),
     }
 }

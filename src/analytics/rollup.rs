@@ -8,12 +8,17 @@
 //! (approved, withdrawn, rejected) and safe to call twice. The tables without a reseller key
 //! (and the monthly reseller table) are shared with other transactions, so they are adjusted by
 //! subtracting the reseller's old sums and adding the new ones.
+//! [`add`] is the shortcut for a commit that only added lines (an import, most of the time):
+//! the new approved lines' sums, gathered while they were written ([`Added`]), are added to
+//! every roll-up, without reading the lines again.
 //! [`rebuild`] recomputes a tenant from scratch (after a bulk load such as the demo).
 
+use crate::db::bulk::{self, V};
 use crate::db::{Db, Tx};
 use crate::domain::period::last_day_of_month;
 use crate::with_tx;
 use chrono::{Datelike, NaiveDate};
+use std::collections::{BTreeMap, HashMap};
 
 /// Which lines changed.
 #[derive(Debug, Clone, Copy)]
@@ -236,4 +241,295 @@ pub async fn rebuild_all(db: &Db) -> Result<(), sqlx::Error> {
         rebuild(db, id).await?;
     }
     Ok(())
+}
+
+/// Quantity, amount and line count of a group of lines.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Sums {
+    pub quantity: i64,
+    pub amount_cents: i64,
+    pub lines: i64,
+}
+
+impl Sums {
+    fn add(&mut self, o: Sums) {
+        self.quantity += o.quantity;
+        self.amount_cents += o.amount_cents;
+        self.lines += o.lines;
+    }
+}
+
+/// A `sales_daily` key within one reseller and source: day, product, customer type (an index
+/// into `Added::types`) and channel (`""` when unknown, as in the table).
+type DailyKey = (NaiveDate, i64, u32, &'static str);
+
+/// The approved lines that one commit adds, summed as `sales_daily` groups them. Memory is
+/// bounded: past `max_groups` groups (or distinct customer types) it stops counting and
+/// [`Added::is_complete`] turns false, and the caller refreshes the range from the lines.
+#[derive(Debug)]
+pub struct Added {
+    types: Vec<String>,
+    type_index: HashMap<String, u32>,
+    sums: HashMap<DailyKey, Sums>,
+    max_groups: usize,
+    overflow: bool,
+}
+
+/// The default bound on groups: about 20 MB of sums. A month of 5,000 products sold to four
+/// kinds of customers in two channels is well inside it.
+pub const MAX_GROUPS: usize = 250_000;
+
+impl Default for Added {
+    fn default() -> Self {
+        Added::with_limit(MAX_GROUPS)
+    }
+}
+
+impl Added {
+    pub fn with_limit(max_groups: usize) -> Self {
+        Added {
+            types: Vec::new(),
+            type_index: HashMap::new(),
+            sums: HashMap::new(),
+            max_groups,
+            overflow: false,
+        }
+    }
+
+    /// Counts one approved line.
+    pub fn line(
+        &mut self,
+        day: NaiveDate,
+        product_id: i64,
+        customer_type: Option<&str>,
+        channel: Option<&'static str>,
+        quantity: i64,
+        amount_cents: i64,
+    ) {
+        if self.overflow {
+            return;
+        }
+        let t = customer_type.unwrap_or("");
+        let ty = match self.type_index.get(t) {
+            Some(&i) => i,
+            None => {
+                let i = self.types.len() as u32;
+                self.types.push(t.to_string());
+                self.type_index.insert(t.to_string(), i);
+                i
+            }
+        };
+        let key = (day, product_id, ty, channel.unwrap_or(""));
+        self.sums.entry(key).or_default().add(Sums {
+            quantity,
+            amount_cents,
+            lines: 1,
+        });
+        if self.sums.len() + self.types.len() > self.max_groups {
+            // Give the memory back at once: the caller will read the lines instead.
+            *self = Added {
+                overflow: true,
+                ..Added::with_limit(self.max_groups)
+            };
+        }
+    }
+
+    /// False when there were too many groups to keep: refresh from the lines instead.
+    pub fn is_complete(&self) -> bool {
+        !self.overflow
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sums.is_empty()
+    }
+
+    /// The groups in key order (a stable order of upserts, so that concurrent commits on
+    /// PostgreSQL lock shared rows in the same order).
+    fn groups(&self) -> Vec<(NaiveDate, i64, &str, &'static str, Sums)> {
+        let mut g: Vec<_> = self
+            .sums
+            .iter()
+            .map(|(&(d, p, t, c), &s)| (d, p, self.types[t as usize].as_str(), c, s))
+            .collect();
+        g.sort_unstable_by(|a, b| (a.0, a.1, a.2, a.3).cmp(&(b.0, b.1, b.2, b.3)));
+        g
+    }
+}
+
+/// The `on conflict` clause that adds a row's sums to the existing row of the same key.
+fn add_on_conflict(table: &str, keys: &str) -> String {
+    format!(
+        "on conflict (tenant_id, day, {keys}) do update set \
+         quantity = {table}.quantity + excluded.quantity, \
+         amount_cents = {table}.amount_cents + excluded.amount_cents, \
+         lines = {table}.lines + excluded.lines"
+    )
+}
+
+/// Adds the sums of `groups` (keyed by day and the id in `id_column`: a reseller or a product)
+/// to `table`, whose rows are `(tenant_id, day, id_column, source)`.
+async fn add_by_id(
+    tx: &mut Tx,
+    table: &str,
+    id_column: &str,
+    (tenant_id, source): (i64, &str),
+    groups: &BTreeMap<(NaiveDate, i64), Sums>,
+) -> anyhow::Result<()> {
+    let rows: Vec<(&(NaiveDate, i64), &Sums)> = groups.iter().collect();
+    let columns = [
+        "tenant_id",
+        "day",
+        id_column,
+        "source",
+        "quantity",
+        "amount_cents",
+        "lines",
+    ];
+    let suffix = add_on_conflict(table, &format!("{id_column}, source"));
+    bulk::insert_rows(tx, table, &columns, &suffix, rows.len(), |i| {
+        let (&(day, id), s) = rows[i];
+        [
+            V::I(Some(tenant_id)),
+            V::D(day),
+            V::I(Some(id)),
+            V::T(Some(source)),
+            V::I(Some(s.quantity)),
+            V::I(Some(s.amount_cents)),
+            V::I(Some(s.lines)),
+        ]
+    })
+    .await
+}
+
+/// Adds the lines of one commit (`added`: approved lines of `reseller_id`, all from `source`)
+/// to every roll-up, in `tx`. Only for a commit that added lines and changed no others; when
+/// `added` is not complete, use [`apply`] over the lines' range instead.
+pub async fn add(
+    tx: &mut Tx,
+    tenant_id: i64,
+    reseller_id: i64,
+    source: &str,
+    added: &Added,
+) -> anyhow::Result<()> {
+    debug_assert!(added.is_complete());
+    let groups = added.groups();
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let columns = [
+        "tenant_id",
+        "day",
+        "reseller_id",
+        "product_id",
+        "customer_type",
+        "channel",
+        "source",
+        "quantity",
+        "amount_cents",
+        "lines",
+    ];
+    let suffix = add_on_conflict(
+        "sales_daily",
+        "reseller_id, product_id, customer_type, channel, source",
+    );
+    bulk::insert_rows(tx, "sales_daily", &columns, &suffix, groups.len(), |i| {
+        let (day, product, ty, channel, s) = groups[i];
+        [
+            V::I(Some(tenant_id)),
+            V::D(day),
+            V::I(Some(reseller_id)),
+            V::I(Some(product)),
+            V::T(Some(ty)),
+            V::T(Some(channel)),
+            V::T(Some(source)),
+            V::I(Some(s.quantity)),
+            V::I(Some(s.amount_cents)),
+            V::I(Some(s.lines)),
+        ]
+    })
+    .await?;
+    let month = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let mut by_day: BTreeMap<(NaiveDate, i64), Sums> = BTreeMap::new();
+    let mut by_month: BTreeMap<(NaiveDate, i64), Sums> = BTreeMap::new();
+    let mut by_day_product: BTreeMap<(NaiveDate, i64), Sums> = BTreeMap::new();
+    let mut by_month_product: BTreeMap<(NaiveDate, i64), Sums> = BTreeMap::new();
+    for &(day, product, _, _, s) in &groups {
+        by_day.entry((day, reseller_id)).or_default().add(s);
+        by_month.entry((month(day), reseller_id)).or_default().add(s);
+        by_day_product.entry((day, product)).or_default().add(s);
+        by_month_product
+            .entry((month(day), product))
+            .or_default()
+            .add(s);
+    }
+    let owner = (tenant_id, source);
+    add_by_id(tx, "sales_daily_reseller", "reseller_id", owner, &by_day).await?;
+    add_by_id(tx, "sales_daily_product", "product_id", owner, &by_day_product).await?;
+    add_by_id(tx, "sales_monthly_reseller", "reseller_id", owner, &by_month).await?;
+    add_by_id(tx, "sales_monthly_product", "product_id", owner, &by_month_product).await?;
+    let totals: Vec<(NaiveDate, Sums)> = by_day.iter().map(|(&(d, _), &s)| (d, s)).collect();
+    let columns = ["tenant_id", "day", "source", "quantity", "amount_cents", "lines"];
+    let suffix = add_on_conflict("sales_daily_total", "source");
+    bulk::insert_rows(tx, "sales_daily_total", &columns, &suffix, totals.len(), |i| {
+        let (day, s) = totals[i];
+        [
+            V::I(Some(tenant_id)),
+            V::D(day),
+            V::T(Some(source)),
+            V::I(Some(s.quantity)),
+            V::I(Some(s.amount_cents)),
+            V::I(Some(s.lines)),
+        ]
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, d).unwrap()
+    }
+
+    #[test]
+    fn added_lines_are_summed_by_roll_up_key_in_key_order() {
+        let mut a = Added::default();
+        a.line(day(2), 7, Some("individual"), Some("store"), 2, 500);
+        a.line(day(1), 7, None, None, 1, 100);
+        a.line(day(2), 7, Some("individual"), Some("store"), 3, 700);
+        a.line(day(2), 7, Some("business"), Some("store"), 1, 10);
+        let groups = a.groups();
+        let keys: Vec<_> = groups.iter().map(|g| (g.0, g.1, g.2, g.3)).collect();
+        assert_eq!(
+            keys,
+            [
+                (day(1), 7, "", ""),
+                (day(2), 7, "business", "store"),
+                (day(2), 7, "individual", "store"),
+            ]
+        );
+        let s = Sums {
+            quantity: 5,
+            amount_cents: 1200,
+            lines: 2,
+        };
+        assert_eq!(groups[2].4, s);
+        assert!(a.is_complete() && !a.is_empty());
+    }
+
+    #[test]
+    fn added_gives_up_past_its_bound_and_stays_given_up() {
+        // Two groups and one customer type fill a bound of three.
+        let mut a = Added::with_limit(3);
+        for p in 0..2 {
+            a.line(day(1), p, Some("individual"), None, 1, 1);
+            assert!(a.is_complete(), "{p}");
+        }
+        a.line(day(1), 2, Some("individual"), None, 1, 1);
+        assert!(!a.is_complete());
+        assert!(a.is_empty());
+        a.line(day(1), 0, Some("individual"), None, 1, 1);
+        assert!(!a.is_complete() && a.is_empty());
+    }
 }

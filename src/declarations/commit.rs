@@ -5,7 +5,7 @@
 //! is written), the declaration, every line and row error streamed in batches, the replaced
 //! period, the mapping memory and the audit entry. Either all of it is committed or none.
 
-use super::pipeline::{produce, Analysed, Batch, Catalogue, Context, Input, Msg};
+use super::pipeline::{produce, Analysed, Batch, Catalogue, Context, CustomerHasher, Input, Msg};
 use super::review::ReviewRules;
 use super::{
     mapping_from_json, mapping_to_json, Report, ReportError, Request, Status, UnknownProduct,
@@ -14,6 +14,8 @@ use super::{MAX_REPORTED_ERRORS, MAX_UNKNOWN_CODES};
 use crate::db::declarations::{
     self as store, LineOwner, NewDeclaration, NewImport, StoredRowError, LINE_BATCH,
 };
+use super::effects::Change;
+use crate::analytics::rollup::Added;
 use crate::db::{self, audit, Db, Tx};
 use crate::import::analyse::{analyse, Options};
 use crate::import::error::ReadError;
@@ -51,6 +53,8 @@ struct Sink<'a> {
     tx: &'a mut Tx,
     owner: LineOwner<'a>,
     import_id: i64,
+    /// The approved lines written, summed as the roll-ups group them.
+    added: Added,
 }
 
 /// Reads the input through without writing: the preview, `--dry-run`, and the overlap question.
@@ -180,17 +184,14 @@ pub async fn commit_import(
         source,
         created_at: db::now(),
     };
-    let (mut report, mapping) = run(
-        ctx,
-        req,
-        Some(Sink {
-            tx: &mut tx,
-            owner,
-            import_id,
-        }),
-        progress,
-    )
-    .await?;
+    let mut sink = Sink {
+        tx: &mut tx,
+        owner,
+        import_id,
+        added: Added::default(),
+    };
+    let (mut report, mapping) = run(ctx, req, Some(&mut sink), progress).await?;
+    let added = sink.added;
     clock.lap("lines");
     if report.status == Status::Refused {
         // Dropping the transaction rolls back every line written so far.
@@ -217,9 +218,24 @@ pub async fn commit_import(
         }
     }
     // Roll-ups and points follow the lines in the same transaction: a failure there rolls the
-    // whole import back. The range covers the replaced period too (it is the same dates).
+    // whole import back. When the import only added lines, their sums (gathered while they
+    // were written) are added to the roll-ups; after a replacement, or when there were too
+    // many groups to keep, the range is recomputed from the lines. The range covers the
+    // replaced period too (it is the same dates).
     if let (Some(from), Some(to)) = (report.date_from, report.date_to) {
-        super::effects::range_changed(&mut tx, req.tenant_id, req.reseller_id, from, to).await?;
+        let change = if report.replaced_lines == 0 && added.is_complete() {
+            Change::Added(&added)
+        } else {
+            Change::Range
+        };
+        super::effects::import_committed(
+            &mut tx,
+            (req.tenant_id, req.reseller_id),
+            source,
+            (from, to),
+            change,
+        )
+        .await?;
     }
     clock.lap("period, roll-ups and points");
     report.status = Status::Committed;
@@ -366,8 +382,7 @@ async fn prepare(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Arc<Con
     Ok(Arc::new(Context {
         catalogue,
         review,
-        secret: secret.to_string(),
-        tenant_id: req.tenant_id,
+        customers: CustomerHasher::new(secret, req.tenant_id),
         options,
     }))
 }
@@ -401,7 +416,7 @@ async fn remembered(db: &Db, req: &Request) -> anyhow::Result<Vec<(Field, Column
 async fn run(
     ctx: Arc<Context>,
     req: &Request,
-    mut sink: Option<Sink<'_>>,
+    mut sink: Option<&mut Sink<'_>>,
     progress: Option<Progress<'_>>,
 ) -> anyhow::Result<(Report, Vec<(Field, ColumnRef)>)> {
     let (sender, mut rx) = mpsc::channel::<Msg>(4);
@@ -484,6 +499,16 @@ fn describe(report: &mut Report, a: Analysed) -> Vec<(Field, ColumnRef)> {
 async fn write_batch(s: &mut Sink<'_>, b: &Batch) -> anyhow::Result<()> {
     for chunk in b.lines.chunks(LINE_BATCH) {
         store::insert_lines(s.tx, s.owner, chunk).await?;
+    }
+    for l in b.lines.iter().filter(|l| l.review_status == "approved") {
+        s.added.line(
+            l.sale_date,
+            l.product_id,
+            l.customer_type.as_deref(),
+            l.channel,
+            l.quantity,
+            l.amount_cents,
+        );
     }
     if !b.errors.is_empty() {
         let stored: Vec<StoredRowError> = b

@@ -2,7 +2,7 @@
 //! up to date inside the transaction that changed the lines (a commit, a replaced period, an
 //! undo, a review decision, a submitted form), so that a failure rolls everything back.
 
-use crate::analytics::rollup::{self, Scope};
+use crate::analytics::rollup::{self, Added, Scope};
 use crate::db::Tx;
 use chrono::NaiveDate;
 
@@ -15,6 +15,34 @@ pub async fn range_changed(
     to: NaiveDate,
 ) -> anyhow::Result<()> {
     spans_changed(tx, tenant_id, &[(reseller_id, from, to)]).await
+}
+
+/// What a committed import did to the reseller's lines in its dates.
+pub enum Change<'a> {
+    /// It only added lines: these are the approved ones, summed.
+    Added(&'a Added),
+    /// Anything else (a replaced period): recompute the range from the lines.
+    Range,
+}
+
+/// An import of `source` lines was committed for `(tenant, reseller)`, its lines dated in
+/// `dates`.
+pub async fn import_committed(
+    tx: &mut Tx,
+    (tenant_id, reseller_id): (i64, i64),
+    source: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    change: Change<'_>,
+) -> anyhow::Result<()> {
+    match change {
+        Change::Range => range_changed(tx, tenant_id, reseller_id, from, to).await,
+        Change::Added(added) => {
+            rollup::add(tx, tenant_id, reseller_id, source, added).await?;
+            crate::challenges::on_resellers_changed(tx, tenant_id, &[reseller_id], from, to)
+                .await?;
+            Ok(())
+        }
+    }
 }
 
 /// These lines were added or changed status (review, form submit): their spans are read once

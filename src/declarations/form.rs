@@ -9,7 +9,8 @@
 
 pub mod store;
 
-use super::pipeline::{produce, Catalogue, Context, Input, Msg};
+use crate::import::cell::NumberStyle;
+use super::pipeline::{produce, Catalogue, Context, CustomerHasher, Input, Msg};
 use super::review::ReviewRules;
 use crate::db::declarations::{self as decl, LineOwner, NewLine, LINE_BATCH};
 use crate::db::{audit, Db};
@@ -56,6 +57,9 @@ pub struct Declarer<'a> {
     /// The tenant's today: later sale dates are errors.
     pub today: NaiveDate,
     pub secret: &'a str,
+    /// The user writes numbers the French way: "1,250" is one and a quarter, "1 250" or
+    /// "1.250" a thousand two hundred and fifty.
+    pub decimal_comma: bool,
 }
 
 /// The codes and names that name a product for this reseller.
@@ -178,14 +182,16 @@ pub async fn check(
     }
     let mut options = Options::new(who.today);
     options.period = draft.period();
+    if who.decimal_comma {
+        options.text_numbers = NumberStyle::DecimalComma;
+    }
     let context = Arc::new(Context {
         catalogue: Catalogue::new(decl::product_codes(db, who.tenant_id, draft.reseller_id).await?),
         review: ReviewRules::new(
             decl::approved_quantities(db, who.tenant_id, draft.reseller_id).await?,
             who.today,
         ),
-        secret: who.secret.to_string(),
-        tenant_id: who.tenant_id,
+        customers: CustomerHasher::new(who.secret, who.tenant_id),
         options,
     });
     let (sender, mut rx) = mpsc::channel::<Msg>(4);

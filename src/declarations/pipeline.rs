@@ -7,11 +7,13 @@
 use super::review::ReviewRules;
 use crate::db::declarations::{NewLine, LINE_BATCH};
 use crate::import::analyse::{analyse, Options};
-use crate::import::cell::{Cell, NumberStyle};
+use crate::import::cell::Cell;
 use crate::import::error::{ErrorCode, ReadError, RowError};
 use crate::import::mapping::{Field, MappedColumn, Mapping};
 use crate::import::read::Format;
 use crate::import::rows::{Channel, LineParser, LineResult, LineRules, ParsedLine};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -90,7 +92,15 @@ impl Catalogue {
 
     /// `(product id, list price)`.
     pub fn resolve(&self, code: &str) -> Option<(i64, i64)> {
-        self.codes.get(&normalise_code(code)).copied()
+        // Most codes arrive trimmed and in capitals already: look them up as they are.
+        let folded = code.is_ascii()
+            && !code.bytes().any(|b| b.is_ascii_lowercase())
+            && code.trim().len() == code.len();
+        if folded {
+            self.codes.get(code).copied()
+        } else {
+            self.codes.get(&normalise_code(code)).copied()
+        }
     }
 }
 
@@ -98,8 +108,7 @@ impl Catalogue {
 pub struct Context {
     pub catalogue: Catalogue,
     pub review: ReviewRules,
-    pub secret: String,
-    pub tenant_id: i64,
+    pub customers: CustomerHasher,
     pub options: Options,
 }
 
@@ -129,8 +138,38 @@ pub enum Msg {
 /// Keyed hash of an end-customer identifier: equal identifiers of one tenant match, and the
 /// identifier itself is never stored.
 pub fn customer_hash(secret: &str, tenant_id: i64, raw: &str) -> Option<String> {
-    let id: String = raw.split_whitespace().collect::<String>().to_lowercase();
-    (!id.is_empty()).then(|| crate::auth::keyed_hash(secret, &format!("{tenant_id}:{id}")))
+    CustomerHasher::new(secret, tenant_id).hash(raw)
+}
+
+/// `customer_hash` for many identifiers of one tenant: the HMAC key is absorbed once (an
+/// import hashes up to one identifier a line), and each hash is the keyed state, cloned, over
+/// `"{tenant_id}:{identifier}"`.
+#[derive(Clone)]
+pub struct CustomerHasher {
+    keyed: Hmac<Sha256>,
+    prefix: String,
+}
+
+impl CustomerHasher {
+    pub fn new(secret: &str, tenant_id: i64) -> CustomerHasher {
+        CustomerHasher {
+            keyed: Hmac::<Sha256>::new_from_slice(secret.as_bytes())
+                .expect("HMAC takes any key length"),
+            prefix: format!("{tenant_id}:"),
+        }
+    }
+
+    /// The hash of the identifier without its spaces, in lower case; None when it is blank.
+    pub fn hash(&self, raw: &str) -> Option<String> {
+        let id = raw.split_whitespace().collect::<String>().to_lowercase();
+        if id.is_empty() {
+            return None;
+        }
+        let mut mac = self.keyed.clone();
+        mac.update(self.prefix.as_bytes());
+        mac.update(id.as_bytes());
+        Some(hex::encode(mac.finalize().into_bytes()))
+    }
 }
 
 struct Builder<'a> {
@@ -215,7 +254,7 @@ impl Builder<'_> {
             customer_postal_code: l.customer_postal_code,
             customer_hash: l
                 .customer_id
-                .and_then(|id| customer_hash(&self.ctx.secret, self.ctx.tenant_id, &id)),
+                .and_then(|id| self.ctx.customers.hash(&id)),
             channel: l.channel.map(|c| match c {
                 Channel::Store => "store",
                 Channel::Online => "online",
@@ -315,16 +354,16 @@ fn produce_lines(
         columns: columns.clone(),
         ..Mapping::default()
     };
-    let parser = LineParser {
-        sheet: "lines".into(),
+    let parser = LineParser::new(
+        "lines".into(),
         mapping,
-        rules: LineRules {
+        LineRules {
             period: ctx.options.period,
             today: ctx.options.today,
-            number_style: NumberStyle::DecimalPoint,
+            number_style: ctx.options.text_numbers,
             day_first: false,
         },
-    };
+    );
     let analysed = Analysed {
         format: None,
         sheet: "lines".into(),
@@ -368,4 +407,33 @@ fn produce_lines(
     }
     let _ = b.flush();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn product_codes_are_found_trimmed_and_in_any_case() {
+        let c = Catalogue::new(vec![
+            ("td-450".into(), 1, 19990, 2),
+            ("ÉCO-1".into(), 2, 500, 2),
+        ]);
+        for code in ["TD-450", "td-450", " Td-450\t", "TD-450 "] {
+            assert_eq!(c.resolve(code), Some((1, 19990)), "{code:?}");
+        }
+        assert_eq!(c.resolve("éco-1"), Some((2, 500)));
+        assert_eq!(c.resolve("TD-45"), None);
+    }
+
+    #[test]
+    fn customer_hashes_are_the_keyed_hash_of_the_folded_identifier() {
+        let h = CustomerHasher::new("s3cret", 42);
+        let expected = crate::auth::keyed_hash("s3cret", "42:c-1234éa");
+        assert_eq!(h.hash(" C-1234 \u{a0}éa ").as_deref(), Some(expected.as_str()));
+        assert_eq!(h.hash("c-1234éa"), h.hash("C - 1234 ÉA"));
+        assert_ne!(h.hash("c-1234"), CustomerHasher::new("s3cret", 43).hash("c-1234"));
+        assert_eq!(h.hash(" \t "), None);
+        assert_eq!(customer_hash("s3cret", 42, "c-1234éa"), h.hash("c-1234éa"));
+    }
 }

@@ -139,6 +139,7 @@ fn declarer<'a>(actor: &Actor, secret: &'a str) -> Declarer<'a> {
         source: source_of(actor),
         today: today(&actor.tenant.time_zone),
         secret,
+        decimal_comma: actor.ctx.lang == Lang::Fr,
     }
 }
 

@@ -32,6 +32,9 @@ pub struct Options {
     pub sheet: Option<String>,
     /// A remembered or corrected mapping; wins over detection.
     pub mapping_override: Vec<(Field, ColumnRef)>,
+    /// How numbers written as text are read in lines that come without a file to detect it
+    /// from: the API's JSON (a decimal point) or the web form (the user's language).
+    pub text_numbers: NumberStyle,
 }
 
 impl Options {
@@ -42,6 +45,7 @@ impl Options {
             today,
             sheet: None,
             mapping_override: Vec::new(),
+            text_numbers: NumberStyle::DecimalPoint,
         }
     }
 }
@@ -121,16 +125,16 @@ pub fn analyse<'a>(
     mapping.product_is_ean = looks_like_ean(&mapping, &sample);
     let missing_required = mapping.missing_required(options.period.is_some());
 
-    let parser = LineParser {
-        sheet: choice.sheet.clone(),
-        mapping: mapping.clone(),
-        rules: LineRules {
+    let parser = LineParser::new(
+        choice.sheet.clone(),
+        mapping.clone(),
+        LineRules {
             period: options.period,
             today: options.today,
             number_style,
             day_first,
         },
-    };
+    );
     Ok(Analysis {
         format: workbook.format,
         sheets: workbook.sheets.clone(),

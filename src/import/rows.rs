@@ -5,6 +5,8 @@
 //! (negative quantities) are errors: a declaration states sales only.
 
 use chrono::NaiveDate;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::cell::{parse_number, Cell, NumberStyle};
@@ -55,12 +57,49 @@ pub struct LineParser {
     pub sheet: String,
     pub mapping: Mapping,
     pub rules: LineRules,
+    customer_types: Memo<String>,
+    channels: Memo<Option<Channel>>,
+}
+
+/// The normalised forms of the few distinct texts a column such as the customer type holds,
+/// so that a million rows normalise a handful of values. Past `MEMO_MAX` distinct texts (a
+/// column of free text) new values are normalised each time and not kept.
+struct Memo<T>(RefCell<HashMap<String, T>>);
+
+const MEMO_MAX: usize = 1024;
+
+impl<T: Clone> Memo<T> {
+    fn new() -> Self {
+        Memo(RefCell::new(HashMap::new()))
+    }
+
+    fn get(&self, raw: &str, normalise: impl FnOnce(&str) -> T) -> T {
+        if let Some(v) = self.0.borrow().get(raw) {
+            return v.clone();
+        }
+        let v = normalise(raw);
+        let mut map = self.0.borrow_mut();
+        if map.len() < MEMO_MAX {
+            map.insert(raw.to_string(), v.clone());
+        }
+        v
+    }
 }
 
 /// The outcome of one data row.
 pub type LineResult = Result<ParsedLine, Vec<RowError>>;
 
 impl LineParser {
+    pub fn new(sheet: String, mapping: Mapping, rules: LineRules) -> LineParser {
+        LineParser {
+            sheet,
+            mapping,
+            rules,
+            customer_types: Memo::new(),
+            channels: Memo::new(),
+        }
+    }
+
     /// `None` for rows that are not data: blank or total rows.
     pub fn parse(&self, row: u32, cells: &[Cell]) -> Option<LineResult> {
         if cells.iter().all(Cell::is_blank) || is_total_row(cells) {
@@ -181,10 +220,11 @@ impl LineParser {
             quantity,
             unit_price_cents,
             amount_cents,
-            customer_type: text(Field::CustomerType).map(|t| normalise_customer_type(&t)),
+            customer_type: text(Field::CustomerType)
+                .map(|t| self.customer_types.get(&t, normalise_customer_type)),
             customer_postal_code: text(Field::CustomerPostalCode),
             customer_id: text(Field::CustomerId),
-            channel: text(Field::Channel).and_then(|t| normalise_channel(&t)),
+            channel: text(Field::Channel).and_then(|t| self.channels.get(&t, normalise_channel)),
             feedback: text(Field::Feedback),
             rating,
         }))
@@ -346,16 +386,16 @@ mod tests {
 
     fn parser(headers: &[&str], period: Option<(NaiveDate, NaiveDate)>) -> LineParser {
         let hs: Vec<Option<String>> = headers.iter().map(|h| Some(h.to_string())).collect();
-        LineParser {
-            sheet: "Ventes".into(),
-            mapping: Mapping::detect(&hs),
-            rules: LineRules {
+        LineParser::new(
+            "Ventes".into(),
+            Mapping::detect(&hs),
+            LineRules {
                 period,
                 today: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
                 number_style: NumberStyle::DecimalComma,
                 day_first: true,
             },
-        }
+        )
     }
 
     fn t(s: &str) -> Cell {

@@ -145,3 +145,104 @@ async fn analytics_rollup_equals_direct_aggregation_after_inserts_and_withdrawal
     narrow_consistent(db, f.alpha).await;
     assert_eq!(rolled(db, f.beta).await, direct(db, f.beta).await);
 }
+
+/// Commits a file of `(day, sku, quantity, customer type, channel)` rows for R1 as the
+/// CLI does, on 2026-03-31 (so March sales are recent and approved).
+async fn commit_file(
+    db: &Db,
+    tenant: i64,
+    reseller: i64,
+    rows: &[(&str, &str, i64, &str, &str)],
+    overlap: relais::declarations::Overlap,
+) -> relais::declarations::Report {
+    use relais::declarations::{commit::commit_import, pipeline::Input, Request};
+    use relais::domain::network::Source;
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["Date", "SKU", "Qté", "Type client", "Canal"].iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    for (i, (day, sku, q, customer, channel)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write(r, 0, *day).unwrap();
+        ws.write(r, 1, *sku).unwrap();
+        ws.write(r, 2, *q as f64).unwrap();
+        ws.write(r, 3, *customer).unwrap();
+        ws.write(r, 4, *channel).unwrap();
+    }
+    let req = Request {
+        tenant_id: tenant,
+        currency: "EUR".into(),
+        reseller_id: reseller,
+        user_id: None,
+        source: Source::File,
+        input: Input::File {
+            filename: "sales.xlsx".into(),
+            bytes: std::sync::Arc::new(wb.save_to_buffer().unwrap()),
+        },
+        period: None,
+        mapping: Vec::new(),
+        sheet: None,
+        overlap,
+        today: d("2026-03-31"),
+        lang: "en".into(),
+    };
+    commit_import(db, "secret", &req, None, None).await.unwrap()
+}
+
+#[tokio::test]
+async fn analytics_rollup_follows_imports_that_add_or_replace_lines() {
+    use relais::declarations::{Overlap, Status};
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let db = &app.db;
+    // Days and keys that already have rows (R1's P2 business/online file line of 10 March, the
+    // monthly rows of March) get the new sums added; blank customer types and channels are ''.
+    let report = commit_file(
+        db,
+        f.alpha,
+        f.r1,
+        &[
+            ("2026-03-10", "P2", 2, "Entreprise", "En ligne"),
+            ("2026-03-10", "P2", 3, "Entreprise", "En ligne"),
+            ("2026-03-10", "P1", 1, "", ""),
+            ("2026-03-11", "P3", 4, "Particulier", "Magasin"),
+            ("2026-02-27", "P1", 1, "Paysagiste", ""),
+        ],
+        Overlap::Add,
+    )
+    .await;
+    assert_eq!((report.status, report.accepted), (Status::Committed, 5));
+    assert_eq!(rolled(db, f.alpha).await, direct(db, f.alpha).await);
+    narrow_consistent(db, f.alpha).await;
+    // A second file over the same days, added, then one that replaces the period.
+    commit_file(
+        db,
+        f.alpha,
+        f.r1,
+        &[("2026-03-10", "P2", 1, "Entreprise", "En ligne")],
+        Overlap::Add,
+    )
+    .await;
+    assert_eq!(rolled(db, f.alpha).await, direct(db, f.alpha).await);
+    narrow_consistent(db, f.alpha).await;
+    let report = commit_file(
+        db,
+        f.alpha,
+        f.r1,
+        &[
+            ("2026-03-05", "P1", 7, "Particulier", "Magasin"),
+            ("2026-03-12", "P3", 1, "", "Magasin"),
+        ],
+        Overlap::Replace,
+    )
+    .await;
+    assert!(report.replaced_lines > 0, "{report:?}");
+    assert_eq!(rolled(db, f.alpha).await, direct(db, f.alpha).await);
+    narrow_consistent(db, f.alpha).await;
+    // The other tenant is untouched, and a rebuild finds nothing to change.
+    assert_eq!(rolled(db, f.beta).await, direct(db, f.beta).await);
+    let before = rolled(db, f.alpha).await;
+    rollup::rebuild(db, f.alpha).await.unwrap();
+    assert_eq!(rolled(db, f.alpha).await, before);
+}
