@@ -455,7 +455,10 @@ pub async fn add(
     let mut by_month_product: BTreeMap<(NaiveDate, i64), Sums> = BTreeMap::new();
     for &(day, product, _, _, s) in &groups {
         by_day.entry((day, reseller_id)).or_default().add(s);
-        by_month.entry((month(day), reseller_id)).or_default().add(s);
+        by_month
+            .entry((month(day), reseller_id))
+            .or_default()
+            .add(s);
         by_day_product.entry((day, product)).or_default().add(s);
         by_month_product
             .entry((month(day), product))
@@ -464,23 +467,58 @@ pub async fn add(
     }
     let owner = (tenant_id, source);
     add_by_id(tx, "sales_daily_reseller", "reseller_id", owner, &by_day).await?;
-    add_by_id(tx, "sales_daily_product", "product_id", owner, &by_day_product).await?;
-    add_by_id(tx, "sales_monthly_reseller", "reseller_id", owner, &by_month).await?;
-    add_by_id(tx, "sales_monthly_product", "product_id", owner, &by_month_product).await?;
+    add_by_id(
+        tx,
+        "sales_daily_product",
+        "product_id",
+        owner,
+        &by_day_product,
+    )
+    .await?;
+    add_by_id(
+        tx,
+        "sales_monthly_reseller",
+        "reseller_id",
+        owner,
+        &by_month,
+    )
+    .await?;
+    add_by_id(
+        tx,
+        "sales_monthly_product",
+        "product_id",
+        owner,
+        &by_month_product,
+    )
+    .await?;
     let totals: Vec<(NaiveDate, Sums)> = by_day.iter().map(|(&(d, _), &s)| (d, s)).collect();
-    let columns = ["tenant_id", "day", "source", "quantity", "amount_cents", "lines"];
+    let columns = [
+        "tenant_id",
+        "day",
+        "source",
+        "quantity",
+        "amount_cents",
+        "lines",
+    ];
     let suffix = add_on_conflict("sales_daily_total", "source");
-    bulk::insert_rows(tx, "sales_daily_total", &columns, &suffix, totals.len(), |i| {
-        let (day, s) = totals[i];
-        [
-            V::I(Some(tenant_id)),
-            V::D(day),
-            V::T(Some(source)),
-            V::I(Some(s.quantity)),
-            V::I(Some(s.amount_cents)),
-            V::I(Some(s.lines)),
-        ]
-    })
+    bulk::insert_rows(
+        tx,
+        "sales_daily_total",
+        &columns,
+        &suffix,
+        totals.len(),
+        |i| {
+            let (day, s) = totals[i];
+            [
+                V::I(Some(tenant_id)),
+                V::D(day),
+                V::T(Some(source)),
+                V::I(Some(s.quantity)),
+                V::I(Some(s.amount_cents)),
+                V::I(Some(s.lines)),
+            ]
+        },
+    )
     .await
 }
 

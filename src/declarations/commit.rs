@@ -5,17 +5,17 @@
 //! is written), the declaration, every line and row error streamed in batches, the replaced
 //! period, the mapping memory and the audit entry. Either all of it is committed or none.
 
+use super::effects::Change;
 use super::pipeline::{produce, Analysed, Batch, Catalogue, Context, CustomerHasher, Input, Msg};
 use super::review::ReviewRules;
 use super::{
     mapping_from_json, mapping_to_json, Report, ReportError, Request, Status, UnknownProduct,
 };
 use super::{MAX_REPORTED_ERRORS, MAX_UNKNOWN_CODES};
+use crate::analytics::rollup::Added;
 use crate::db::declarations::{
     self as store, LineOwner, NewDeclaration, NewImport, StoredRowError, LINE_BATCH,
 };
-use super::effects::Change;
-use crate::analytics::rollup::Added;
 use crate::db::{self, audit, Db, Tx};
 use crate::import::analyse::{analyse, Options};
 use crate::import::error::ReadError;

@@ -9,13 +9,13 @@
 
 pub mod store;
 
-use crate::import::cell::NumberStyle;
 use super::pipeline::{produce, Catalogue, Context, CustomerHasher, Input, Msg};
 use super::review::ReviewRules;
 use crate::db::declarations::{self as decl, LineOwner, NewLine, LINE_BATCH};
 use crate::db::{audit, Db};
 use crate::domain::network::Source;
 use crate::import::analyse::Options;
+use crate::import::cell::NumberStyle;
 use crate::import::error::ErrorCode;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};

@@ -252,9 +252,7 @@ impl Builder<'_> {
             amount_cents: amount,
             customer_type: l.customer_type,
             customer_postal_code: l.customer_postal_code,
-            customer_hash: l
-                .customer_id
-                .and_then(|id| self.ctx.customers.hash(&id)),
+            customer_hash: l.customer_id.and_then(|id| self.ctx.customers.hash(&id)),
             channel: l.channel.map(|c| match c {
                 Channel::Store => "store",
                 Channel::Online => "online",
@@ -430,9 +428,15 @@ mod tests {
     fn customer_hashes_are_the_keyed_hash_of_the_folded_identifier() {
         let h = CustomerHasher::new("s3cret", 42);
         let expected = crate::auth::keyed_hash("s3cret", "42:c-1234éa");
-        assert_eq!(h.hash(" C-1234 \u{a0}éa ").as_deref(), Some(expected.as_str()));
+        assert_eq!(
+            h.hash(" C-1234 \u{a0}éa ").as_deref(),
+            Some(expected.as_str())
+        );
         assert_eq!(h.hash("c-1234éa"), h.hash("C - 1234 ÉA"));
-        assert_ne!(h.hash("c-1234"), CustomerHasher::new("s3cret", 43).hash("c-1234"));
+        assert_ne!(
+            h.hash("c-1234"),
+            CustomerHasher::new("s3cret", 43).hash("c-1234")
+        );
         assert_eq!(h.hash(" \t "), None);
         assert_eq!(customer_hash("s3cret", 42, "c-1234éa"), h.hash("c-1234éa"));
     }

@@ -5,9 +5,9 @@
 //! (negative quantities) are errors: a declaration states sales only.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use serde::{Deserialize, Serialize};
 
 use super::cell::{parse_number, Cell, NumberStyle};
 use super::date::parse_date;

@@ -159,7 +159,10 @@ async fn commit_file(
     use relais::domain::network::Source;
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    for (c, h) in ["Date", "SKU", "Qté", "Type client", "Canal"].iter().enumerate() {
+    for (c, h) in ["Date", "SKU", "Qté", "Type client", "Canal"]
+        .iter()
+        .enumerate()
+    {
         ws.write(0, c as u16, *h).unwrap();
     }
     for (i, (day, sku, q, customer, channel)) in rows.iter().enumerate() {

@@ -588,3 +588,41 @@ async fn other_resellers_and_tenants_get_404_and_csrf_is_required() {
     assert_eq!(resp.status(), 403);
     assert_eq!(state(&app).await, before);
 }
+
+#[tokio::test]
+async fn form_numbers_are_read_in_the_users_language() {
+    let app = crate::helpers::spawn_app().await;
+    setup(&app).await;
+    let r = app.login("a.reseller@test.example", PASSWORD).await;
+    let day = (today() - Duration::days(2)).to_string();
+    // "1,250": one euro twenty-five in French, one thousand two hundred and fifty in English;
+    // "1 250,5" and "2.5" read the same in both.
+    for (lang, price, amount, cents) in [
+        ("fr", "1,250", "1 250,5", (125, 125050)),
+        ("en", "1,250", "2.5", (125000, 250)),
+    ] {
+        let draft = new_draft(&app, &r, "/declare", "").await;
+        for (sku, field, value) in [("SC-20", "unit_price", price), ("HT-10", "amount", amount)] {
+            add_line(
+                &app,
+                &r,
+                &draft,
+                &[
+                    ("product", sku),
+                    ("quantity", "1"),
+                    (field, value),
+                    ("sale_date", &day),
+                ],
+            )
+            .await;
+        }
+        let resp = post(&app, &r, &draft, &draft, lang, &[("action", "submit")]).await;
+        assert_eq!(resp.status(), 303, "{lang}: {}", resp.text().await.unwrap());
+        let decl = draft.rsplit('/').next().unwrap();
+        let got = (
+            scalar(&app.db, &format!("select l.unit_price_cents from declaration_lines l join products p on p.id = l.product_id where l.declaration_id = {decl} and p.sku = 'SC-20'")).await,
+            scalar(&app.db, &format!("select l.amount_cents from declaration_lines l join products p on p.id = l.product_id where l.declaration_id = {decl} and p.sku = 'HT-10'")).await,
+        );
+        assert_eq!(got, cents, "{lang}");
+    }
+}
