@@ -37,9 +37,10 @@ const LINE_COLUMNS: [&str; 21] = [
     "review_reason",
 ];
 
-/// Lines per insert statement: as many as SQLite's bound values allow (1,560), so that every
-/// full batch is one statement of the same, cached, SQL text.
-pub const LINE_BATCH: usize = bulk::SQLITE_VARIABLES / LINE_COLUMNS.len();
+/// Lines an import's reader hands to its writer at a time, each batch written by one
+/// `insert_lines` call: large enough that a call's fixed costs (preparing its statements,
+/// a `COPY` on PostgreSQL) are spread thin, small enough to keep a few batches in memory.
+pub const LINE_BATCH: usize = 4096;
 
 /// True when the reseller has declared (non-withdrawn, non-rejected) lines in the date range.
 pub async fn has_lines_in(
@@ -98,7 +99,7 @@ pub struct LineOwner<'a> {
     pub created_at: i64,
 }
 
-/// Inserts lines: in statements of `LINE_BATCH` lines on SQLite, by `COPY` on PostgreSQL
+/// Inserts lines: in multi-row statements on SQLite, by `COPY` on PostgreSQL
 /// (several times faster there than multi-row inserts).
 pub async fn insert_lines(
     tx: &mut Tx,

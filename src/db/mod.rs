@@ -17,6 +17,7 @@ pub mod network;
 pub mod points;
 pub mod products;
 pub mod rewards;
+mod sqlite_raw;
 pub mod tenants;
 pub mod users;
 

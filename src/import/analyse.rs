@@ -195,7 +195,7 @@ impl Analysis<'_> {
             if row <= header_row {
                 return ControlFlow::Continue(());
             }
-            match parser.parse(row, &cells) {
+            match parser.parse(row, cells) {
                 None => ControlFlow::Continue(()),
                 Some(result) => {
                     match &result {

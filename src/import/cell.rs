@@ -45,6 +45,17 @@ impl Cell {
         }
     }
 
+    /// `as_text` without copying text cells.
+    pub fn as_str(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            Cell::Text(s) => {
+                let t = s.trim();
+                (!t.is_empty()).then_some(std::borrow::Cow::Borrowed(t))
+            }
+            other => other.as_text().map(std::borrow::Cow::Owned),
+        }
+    }
+
     /// The text of a cell, for headers and labels; numbers are written plainly.
     pub fn as_text(&self) -> Option<String> {
         match self {

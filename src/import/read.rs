@@ -209,17 +209,21 @@ fn known_binary(bytes: &[u8]) -> Option<&'static str> {
         .map(|(_, k)| *k)
 }
 
-/// Assembles streamed cells into rows and enforces the caps.
+/// Assembles streamed cells into rows and enforces the caps. The row's vector and its text
+/// buffers are reused from row to row: a million-row sheet allocates for its widest row, not
+/// for every cell.
 struct RowSink<'f, F> {
     limits: Limits,
     row: Option<u32>,
     cells: Vec<Cell>,
+    /// Emptied text buffers of earlier rows.
+    spare: Vec<String>,
     f: &'f mut F,
 }
 
-impl<F: FnMut(u32, Vec<Cell>) -> ControlFlow<()>> RowSink<'_, F> {
+impl<F: FnMut(u32, &[Cell]) -> ControlFlow<()>> RowSink<'_, F> {
     /// `row` and `col` are 0-based. Returns Break when the consumer stopped.
-    fn push(&mut self, row: u32, col: u32, cell: Cell) -> Result<ControlFlow<()>, ReadError> {
+    fn push(&mut self, row: u32, col: u32, cell: Value<'_>) -> Result<ControlFlow<()>, ReadError> {
         if self.row != Some(row) {
             if self.flush().is_break() {
                 return Ok(ControlFlow::Break(()));
@@ -244,44 +248,72 @@ impl<F: FnMut(u32, Vec<Cell>) -> ControlFlow<()>> RowSink<'_, F> {
         if self.cells.len() <= col {
             self.cells.resize(col + 1, Cell::Empty);
         }
-        self.cells[col] = cell;
+        self.cells[col] = match cell {
+            Value::Cell(c) => c,
+            Value::Text(t) => {
+                let mut buf = self.spare.pop().unwrap_or_default();
+                buf.push_str(t);
+                text_cell(buf)
+            }
+        };
         Ok(ControlFlow::Continue(()))
     }
 
     /// Hands the current row over; rows without any value are not handed over.
     fn flush(&mut self) -> ControlFlow<()> {
-        let cells = std::mem::take(&mut self.cells);
-        match self.row {
-            Some(r) if !cells.is_empty() => (self.f)(r + 1, cells),
+        let flow = match self.row {
+            Some(r) if !self.cells.is_empty() => (self.f)(r + 1, &self.cells),
             _ => ControlFlow::Continue(()),
+        };
+        for cell in self.cells.drain(..) {
+            if let Cell::Text(mut s) | Cell::Error(mut s) = cell {
+                s.clear();
+                self.spare.push(s);
+            }
+        }
+        flow
+    }
+}
+
+/// A value on its way into a row: text is copied into one of the row's reused buffers.
+enum Value<'a> {
+    Cell(Cell),
+    Text(&'a str),
+}
+
+impl Value<'_> {
+    fn is_blank(&self) -> bool {
+        match self {
+            Value::Cell(c) => c.is_blank(),
+            Value::Text(t) => t.trim().is_empty(),
         }
     }
 }
 
-fn from_ref(v: DataRef<'_>, is_1904: bool) -> Cell {
-    match v {
-        DataRef::Int(i) => Cell::Int(i),
-        DataRef::Float(f) => Cell::Float(f),
-        DataRef::String(s) => text_cell(s),
-        DataRef::SharedString(s) => text_cell(s.to_string()),
-        DataRef::Bool(b) => Cell::Bool(b),
+fn from_ref<'a>(v: &'a DataRef<'_>, is_1904: bool) -> Value<'a> {
+    Value::Cell(match v {
+        DataRef::String(s) => return Value::Text(s),
+        DataRef::SharedString(s) => return Value::Text(s),
+        DataRef::Int(i) => Cell::Int(*i),
+        DataRef::Float(f) => Cell::Float(*f),
+        DataRef::Bool(b) => Cell::Bool(*b),
         DataRef::DateTime(d) if d.is_duration() => Cell::Float(d.as_f64()),
         DataRef::DateTime(d) => Cell::Date {
             serial: d.as_f64(),
             is_1904,
         },
-        DataRef::DateTimeIso(s) => iso_cell(s),
-        DataRef::DurationIso(s) => Cell::Text(s),
+        DataRef::DateTimeIso(s) => iso_cell(s.clone()),
+        DataRef::DurationIso(s) => Cell::Text(s.clone()),
         DataRef::Error(e) => Cell::Error(e.to_string()),
         DataRef::Empty => Cell::Empty,
-    }
+    })
 }
 
-fn from_data(v: &Data, is_1904: bool) -> Cell {
-    match v {
+fn from_data(v: &Data, is_1904: bool) -> Value<'_> {
+    Value::Cell(match v {
+        Data::String(s) => return Value::Text(s),
         Data::Int(i) => Cell::Int(*i),
         Data::Float(f) => Cell::Float(*f),
-        Data::String(s) => text_cell(s.clone()),
         Data::Bool(b) => Cell::Bool(*b),
         Data::DateTime(d) if d.is_duration() => Cell::Float(d.as_f64()),
         Data::DateTime(d) => Cell::Date {
@@ -292,7 +324,7 @@ fn from_data(v: &Data, is_1904: bool) -> Cell {
         Data::DurationIso(s) => Cell::Text(s.clone()),
         Data::Error(e) => Cell::Error(e.to_string()),
         Data::Empty => Cell::Empty,
-    }
+    })
 }
 
 /// Formula errors that arrive as text (ods stores them so, csv exports write them out) are
@@ -326,7 +358,7 @@ impl Workbook<'_> {
     /// number the spreadsheet shows (1-based). The callback may stop early with `Break`.
     pub fn for_each_row<F>(&mut self, sheet: &str, mut f: F) -> Result<(), ReadError>
     where
-        F: FnMut(u32, Vec<Cell>) -> ControlFlow<()>,
+        F: FnMut(u32, &[Cell]) -> ControlFlow<()>,
     {
         if !self.sheets.iter().any(|s| s.name == sheet) {
             return Err(ReadError::SheetNotFound(sheet.to_string()));
@@ -336,6 +368,7 @@ impl Workbook<'_> {
             limits: self.limits.clone(),
             row: None,
             cells: Vec::new(),
+            spare: Vec::new(),
             f: &mut f,
         };
         match &mut self.inner {
@@ -344,7 +377,7 @@ impl Workbook<'_> {
                 while let Some(c) = reader.next_cell().map_err(corrupt)? {
                     let (r, col) = c.get_position();
                     if sink
-                        .push(r, col, from_ref(c.get_value().clone(), is_1904))?
+                        .push(r, col, from_ref(c.get_value(), is_1904))?
                         .is_break()
                     {
                         return Ok(());
@@ -356,7 +389,7 @@ impl Workbook<'_> {
                 while let Some(c) = reader.next_cell().map_err(corrupt)? {
                     let (r, col) = c.get_position();
                     if sink
-                        .push(r, col, from_ref(c.get_value().clone(), is_1904))?
+                        .push(r, col, from_ref(c.get_value(), is_1904))?
                         .is_break()
                     {
                         return Ok(());
@@ -408,12 +441,7 @@ impl Workbook<'_> {
                     let r = u32::try_from(breaks - breaks_in_fields).unwrap_or(u32::MAX);
                     for (col, field) in record.iter().enumerate() {
                         breaks_in_fields += field.matches('\n').count() as u64;
-                        let cell = if field.trim().is_empty() {
-                            Cell::Empty
-                        } else {
-                            text_cell(field.to_string())
-                        };
-                        if sink.push(r, col as u32, cell)?.is_break() {
+                        if sink.push(r, col as u32, Value::Text(field))?.is_break() {
                             return Ok(());
                         }
                     }
@@ -431,7 +459,7 @@ fn grid_rows<F>(
     sink: &mut RowSink<'_, F>,
 ) -> Result<(), ReadError>
 where
-    F: FnMut(u32, Vec<Cell>) -> ControlFlow<()>,
+    F: FnMut(u32, &[Cell]) -> ControlFlow<()>,
 {
     let Some((r0, c0)) = range.start() else {
         return Ok(());

@@ -150,7 +150,7 @@ where
         .collect();
     let mut rows = 0;
     wb.for_each_row(&sheet, |row, cells| {
-        if row <= header_row || cells.iter().all(Cell::is_blank) || is_total_row(&cells) {
+        if row <= header_row || cells.iter().all(Cell::is_blank) || is_total_row(cells) {
             return ControlFlow::Continue(());
         }
         rows += 1;

@@ -202,6 +202,7 @@ impl LineParser {
                 r
             });
         let text = |field: Field| cell_of(field).and_then(Cell::as_text);
+        let str_of = |field: Field| cell_of(field).and_then(Cell::as_str);
 
         if !errors.is_empty() {
             return Some(Err(errors));
@@ -220,11 +221,11 @@ impl LineParser {
             quantity,
             unit_price_cents,
             amount_cents,
-            customer_type: text(Field::CustomerType)
+            customer_type: str_of(Field::CustomerType)
                 .map(|t| self.customer_types.get(&t, normalise_customer_type)),
             customer_postal_code: text(Field::CustomerPostalCode),
             customer_id: text(Field::CustomerId),
-            channel: text(Field::Channel).and_then(|t| self.channels.get(&t, normalise_channel)),
+            channel: str_of(Field::Channel).and_then(|t| self.channels.get(&t, normalise_channel)),
             feedback: text(Field::Feedback),
             rating,
         }))

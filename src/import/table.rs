@@ -155,7 +155,7 @@ pub fn first_rows(
 ) -> Result<Vec<(u32, Vec<Cell>)>, ReadError> {
     let mut rows = Vec::new();
     wb.for_each_row(sheet, |r, cells| {
-        rows.push((r, cells));
+        rows.push((r, cells.to_vec()));
         if rows.len() >= n {
             ControlFlow::Break(())
         } else {

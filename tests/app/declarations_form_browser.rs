@@ -15,7 +15,13 @@ async fn declaring_in_a_real_browser_shows_errors_in_place_then_submits() {
     let b = crate::browser::Browser::start().await;
     b.login(&app, "a.reseller@test.example", PASSWORD).await;
     b.goto(&app, "/declare").await;
-    let find = |selector: &'static str| b.client.find(Locator::Css(selector));
+    // Each step waits for its element: after a click the next page may still be loading.
+    let find = |selector: &'static str| {
+        b.client
+            .wait()
+            .at_most(std::time::Duration::from_secs(10))
+            .for_element(Locator::Css(selector))
+    };
     let click = |selector: &'static str| async move {
         find(selector).await.unwrap().click().await.unwrap();
     };
