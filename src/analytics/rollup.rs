@@ -18,7 +18,8 @@ use crate::db::{Db, Tx};
 use crate::domain::period::last_day_of_month;
 use crate::with_tx;
 use chrono::{Datelike, NaiveDate};
-use std::collections::{BTreeMap, HashMap};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeMap;
 
 /// Which lines changed.
 #[derive(Debug, Clone, Copy)]
@@ -57,7 +58,9 @@ pub async fn ranges(
         } => Ok(vec![(reseller_id, from, to)]),
         Scope::Import(import_id) => {
             let sql = "select reseller_id, min(sale_date), max(sale_date) from declaration_lines \
-                       where tenant_id = $1 and import_id = $2 group by reseller_id";
+                       where declaration_id = \
+                       (select id from declarations where tenant_id = $1 and import_id = $2) \
+                       group by reseller_id";
             with_tx!(tx, c => sqlx::query_as::<_, (i64, NaiveDate, NaiveDate)>(sql)
                 .bind(tenant_id).bind(import_id).fetch_all(c).await)
         }

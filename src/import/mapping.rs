@@ -117,6 +117,24 @@ fn is_ambiguous_money(header: &str) -> bool {
     AMBIGUOUS_MONEY.contains(&probe.as_str())
 }
 
+/// `words` (one or more whole words) appears in `text` between word boundaries: the test
+/// `" {text} "` contains `" {words} "`, without building either string.
+fn contains_word(text: &str, words: &str) -> bool {
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(words) {
+        let i = from + pos;
+        let end = i + words.len();
+        if (i == 0 || text[..i].ends_with(' '))
+            && (end == text.len() || text[end..].starts_with(' '))
+        {
+            return true;
+        }
+        // Matches may overlap: look again from the next character.
+        from = i + text[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
 /// Every field a header could mean, with a score; an ambiguous money header yields both money
 /// fields with a tie-breaking preference (bare "prix"/"price" lean to unit price).
 pub fn candidates(header: &str) -> Vec<(Field, u32)> {
@@ -136,12 +154,11 @@ pub fn candidates(header: &str) -> Vec<(Field, u32)> {
         ];
     }
     let mut out: Vec<(Field, u32)> = Vec::new();
-    let padded = format!(" {probe} ");
     for (field, strength, words) in SYNONYMS {
         for w in *words {
             let score = if probe == *w {
                 *strength
-            } else if padded.contains(&format!(" {w} ")) {
+            } else if contains_word(&probe, w) {
                 // A longer header containing the synonym: weaker, longer synonyms first.
                 strength / 2 + w.len() as u32
             } else {
@@ -378,6 +395,23 @@ impl Mapping {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_found_between_word_boundaries_only() {
+        for (text, words, expected) in [
+            ("prix unitaire ht", "prix unitaire", true),
+            ("prix unitaire ht", "ht", true),
+            ("prix unitaires", "prix unitaire", false),
+            ("xab ab ab", "ab ab", true),
+            ("aa a", "a a", false),
+            ("qte", "qte", true),
+            ("", "qte", false),
+        ] {
+            let padded = format!(" {text} ").contains(&format!(" {words} "));
+            assert_eq!(contains_word(text, words), expected, "{text:?} {words:?}");
+            assert_eq!(padded, expected, "{text:?} {words:?}");
+        }
+    }
 
     fn headers(hs: &[&str]) -> Vec<Option<String>> {
         hs.iter()

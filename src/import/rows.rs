@@ -5,9 +5,9 @@
 //! (negative quantities) are errors: a declaration states sales only.
 
 use chrono::NaiveDate;
+use foldhash::{HashMap, HashMapExt};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use super::cell::{parse_number, Cell, NumberStyle};
 use super::date::parse_date;

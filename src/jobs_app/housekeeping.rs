@@ -19,11 +19,11 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
     let sessions = users::delete_expired_sessions(db).await?;
     let links = users::delete_expired_link_tokens(db).await?;
     let cutoff = (at - Duration::days(PENDING_IMPORT_DAYS)).timestamp();
-    // Their stored file and row errors go with them (on delete cascade).
+    // Their stored file and row errors go with them (on delete cascade). An import's lines
+    // all belong to its declaration, so an import without a declaration has no lines.
     let sql =
         "delete from imports where tenant_id = $1 and status = 'pending' and created_at < $2 \
-               and not exists (select 1 from declarations d where d.import_id = imports.id) \
-               and not exists (select 1 from declaration_lines l where l.import_id = imports.id)";
+               and not exists (select 1 from declarations d where d.import_id = imports.id)";
     let imports = with_db!(db, p => sqlx::query(sql).bind(tenant.id).bind(cutoff).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(JobReport {
         processed: sessions + links + imports,

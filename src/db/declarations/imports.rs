@@ -162,8 +162,10 @@ pub async fn list_imports(
     limit: i64,
 ) -> Result<Vec<ImportListRow>, sqlx::Error> {
     let sql = "select i.id, r.code as reseller_code, i.filename, i.status, i.created_at, \
-               (select count(*) from declaration_lines l where l.import_id = i.id and l.review_status <> 'withdrawn') as lines, \
-               (select count(*) from declaration_lines l where l.import_id = i.id and l.review_status = 'pending') as pending \
+               (select count(*) from declaration_lines l join declarations d on d.id = l.declaration_id \
+                 where d.import_id = i.id and l.review_status <> 'withdrawn') as lines, \
+               (select count(*) from declaration_lines l join declarations d on d.id = l.declaration_id \
+                 where d.import_id = i.id and l.review_status = 'pending') as pending \
                from imports i join resellers r on r.id = i.reseller_id \
                where i.tenant_id = $1 and i.kind = 'declarations' and ($2 = 0 or i.reseller_id = $2) \
                order by i.id desc limit $3";
