@@ -141,6 +141,18 @@ pub fn customer_hash(secret: &str, tenant_id: i64, raw: &str) -> Option<String> 
     CustomerHasher::new(secret, tenant_id).hash(raw)
 }
 
+/// Lower-case hex, as `hex::encode` writes it, without going through a `char` iterator (that
+/// was a third of the cost of hashing an identifier).
+fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)]);
+        out.push(DIGITS[usize::from(b & 0xf)]);
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// `customer_hash` for many identifiers of one tenant: the HMAC key is absorbed once (an
 /// import hashes up to one identifier a line), and each hash is the keyed state, cloned, over
 /// `"{tenant_id}:{identifier}"`.
@@ -182,7 +194,7 @@ impl CustomerHasher {
             }
             mac.update(id.as_bytes());
         }
-        Some(hex::encode(mac.finalize().into_bytes()))
+        Some(lower_hex(&mac.finalize().into_bytes()))
     }
 }
 
@@ -424,6 +436,12 @@ fn produce_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_is_written_as_the_hex_crate_writes_it() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        assert_eq!(lower_hex(&bytes), hex::encode(&bytes));
+    }
 
     #[test]
     fn product_codes_are_found_trimmed_and_in_any_case() {
