@@ -5,6 +5,8 @@
 #   (c) pandas + openpyxl loading it into SQLite (pip install pandas openpyxl),
 # each under /usr/bin/time -v (wall time and peak RSS). Results go to docs/benchmarks.md by hand.
 # Usage: benches/declarations_import.sh [ROWS] (default 1000000); PG_URL overrides the server.
+# RUNS (default 3) alternates (a) and the SQLite import that many times, each import into a
+# fresh database, and prints the median ratio: on a shared machine one pair proves little.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS="${1:-1000000}"
@@ -20,21 +22,29 @@ bench="$(ls -t target/release/deps/declarations_import-* | grep -v '\.d$' | head
 relais=target/release/relais
 xlsx="$work/declarations.xlsx"
 
+RUNS="${RUNS:-3}"
+# Prints the run and leaves its wall time in seconds in $secs.
 measure() {
     local label="$1"; shift
     /usr/bin/time -v "$@" > "$work/out" 2> "$work/time"
     local wall rss
     wall=$(grep "Elapsed (wall clock)" "$work/time" | awk '{print $NF}')
     rss=$(grep "Maximum resident set size" "$work/time" | awk '{print $NF}')
+    secs=$(echo "$wall" | awk -F: '{s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s}')
     printf '%-40s wall %10s   peak RSS %6d MB\n' "$label" "$wall" "$((rss / 1024))"
-    tail -c 300 "$work/out" | tr -d '\n' | cut -c1-200; echo
+    # The import's JSON report is long (mapping, errors): show what says it did the work.
+    python3 -c 'import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+    print("  status", d["status"], "accepted", d["accepted"], "rejected", d["rejected"], "quantity", d["quantity_total"])
+except Exception:
+    print("  " + open(sys.argv[1]).read().strip()[-200:])' "$work/out"
 }
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 "$bench" gen "$ROWS" "$xlsx" "$MONTH"
 "$bench" reference "$work"
 echo "file: $(du -h "$xlsx" | cut -f1), $ROWS rows of $MONTH"
-
-measure "(a) calamine streaming read" "$bench" calamine "$xlsx"
 
 setup() {
     "$relais" --database "$1" tenant add bench --name Bench >/dev/null
@@ -43,9 +53,19 @@ setup() {
 }
 args=(import declarations "$xlsx" --tenant bench --reseller BENCH-1 --period "$MONTH" --json)
 
-lite="sqlite://$work/bench.db"
-setup "$lite"
-measure "(b) relais import, SQLite" "$relais" --database "$lite" "${args[@]}"
+reads=(); imports=(); ratios=()
+for run in $(seq 1 "$RUNS"); do
+    measure "(a) calamine streaming read #$run" "$bench" calamine "$xlsx"
+    reads+=("$secs")
+    rm -f "$work"/bench.db*
+    lite="sqlite://$work/bench.db"
+    setup "$lite"
+    measure "(b) relais import, SQLite #$run" "$relais" --database "$lite" "${args[@]}"
+    imports+=("$secs")
+    ratios+=("$(awk -v a="${reads[-1]}" -v b="$secs" 'BEGIN {printf "%.2f", b / a}')")
+done
+echo "median: calamine $(median "${reads[@]}") s, SQLite import $(median "${imports[@]}") s;" \
+    "pairwise ratios ${ratios[*]}, median $(median "${ratios[@]}")x"
 
 if psql "$PG_URL" -qc "drop database if exists relais_bench" 2>/dev/null && psql "$PG_URL" -qc "create database relais_bench"; then
     pg="${PG_URL%/*}/relais_bench"
