@@ -1,4 +1,4 @@
-//! The declaration form in a real browser: errors in place, then a submit.
+//! The declaration form and the file upload in a real browser: errors in place, then a submit.
 
 use crate::declarations::{scalar, setup};
 use crate::seed::PASSWORD;
@@ -68,6 +68,114 @@ async fn declaring_in_a_real_browser_shows_errors_in_place_then_submits() {
         )
         .await,
         4
+    );
+    b.close().await;
+}
+
+/// A reseller's own spreadsheet through the upload page in a real browser: the file input, the
+/// month field, the preview (mapping, totals, rejected rows in French) and the commit button.
+#[tokio::test]
+async fn uploading_a_file_in_a_real_browser_previews_then_commits() {
+    use fantoccini::Locator;
+    let app = crate::helpers::spawn_app().await;
+    setup(&app).await;
+    relais::with_db!(&app.db, p => sqlx::query("update users set locale = 'fr' where email = 'a.reseller@test.example'")
+        .execute(p).await.map(|_| ()))
+    .unwrap();
+    let file = format!(
+        "{}/tests/fixtures/imports/sellout_fr.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let b = crate::browser::Browser::start().await;
+    b.login(&app, "a.reseller@test.example", PASSWORD).await;
+    b.goto(&app, "/declare/upload").await;
+    let find = |selector: &'static str| {
+        b.client
+            .wait()
+            .at_most(std::time::Duration::from_secs(10))
+            .for_element(Locator::Css(selector))
+    };
+    // WebDriver types a local path into a file input; a month input takes its value from script
+    // (typing into it depends on the browser's locale).
+    find("input[type=file][name=file]")
+        .await
+        .unwrap()
+        .send_keys(&file)
+        .await
+        .unwrap();
+    b.client
+        .execute(
+            "document.getElementById('f-period').value = '2026-08'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    find("main form button[type=submit]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    find("form[action$='/commit'] button[type=submit]")
+        .await
+        .unwrap();
+    let preview = b.text().await.replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(preview.contains("Aperçu de l’import"), "{preview}");
+    assert!(
+        preview.contains("Qté"),
+        "the mapping shows the file's header: {preview}"
+    );
+    assert!(
+        preview.contains("1 188,00"),
+        "the amount in French: {preview}"
+    );
+    assert!(
+        preview.contains("La quantité doit être un nombre entier d'unités."),
+        "row 9's error in the user's language: {preview}"
+    );
+    let rejected_rows: Vec<String> = {
+        let mut rows = Vec::new();
+        for row in b
+            .client
+            .find_all(Locator::XPath(
+                "//table[caption[contains(., 'Lignes refusées')]]/tbody/tr",
+            ))
+            .await
+            .unwrap()
+        {
+            let cells = row.find_all(Locator::Css("td")).await.unwrap();
+            rows.push(cells[1].text().await.unwrap());
+        }
+        rows
+    };
+    assert_eq!(rejected_rows, ["9", "10", "11", "12"], "{preview}");
+    assert_eq!(
+        scalar(&app.db, "select count(*) from declaration_lines").await,
+        0,
+        "the preview stores nothing"
+    );
+    b.client.set_window_size(1366, 2000).await.unwrap();
+    b.screenshot("import-preview").await;
+
+    find("form[action$='/commit'] button[type=submit]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    find(".flash-success").await.unwrap();
+    let text = b.text().await.replace('\u{a0}', " ");
+    assert!(
+        text.contains("Déclaration enregistrée : 4 lignes."),
+        "{text}"
+    );
+    assert_eq!(
+        scalar(
+            &app.db,
+            "select cast(coalesce(sum(quantity), 0) as bigint) from declaration_lines where source = 'file'"
+        )
+        .await,
+        11
     );
     b.close().await;
 }
