@@ -1,5 +1,5 @@
 //! Sell-out declarations through the CLI contract: every fixture format with exact totals and
-//! rejected rows, duplicates, dry runs, refusals, and an interrupted commit that leaves nothing.
+//! rejected rows, duplicates, dry runs, refusals, and a failed or killed commit that leaves nothing.
 
 use crate::helpers::{spawn_app, TestApp};
 use crate::seed;
@@ -381,5 +381,94 @@ async fn a_failure_in_the_middle_of_a_commit_leaves_no_line() {
     assert_eq!(
         scalar(&app.db, "select count(*) from declaration_lines").await,
         6000
+    );
+}
+
+/// The process killed (SIGKILL) while it writes a big file's lines: nothing of the import is
+/// left — no line, no import, no stored file — and the same file then imports in full, not
+/// refused as a duplicate of the dead attempt.
+#[tokio::test]
+async fn a_killed_import_leaves_nothing_and_the_file_can_be_imported_again() {
+    use std::io::Read;
+    let app = spawn_app().await;
+    setup(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["Date", "SKU", "Qty", "Unit price"].iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    let day = chrono::Utc::now().date_naive() - chrono::Duration::days(3);
+    let rows = 150_000u32;
+    for r in 1..=rows {
+        ws.write(r, 0, day.to_string()).unwrap();
+        ws.write(r, 1, if r % 2 == 0 { "SC-20" } else { "HT-10" })
+            .unwrap();
+        ws.write(r, 2, f64::from(r % 5 + 1)).unwrap();
+        ws.write(r, 3, 19.9).unwrap();
+    }
+    let path = write(dir.path(), "big.xlsx", &wb.save_to_buffer().unwrap());
+    let args = [
+        "--database",
+        app.state.settings.database.url.as_str(),
+        "import",
+        "declarations",
+        path.to_str().unwrap(),
+        "--tenant",
+        "alpha",
+        "--reseller",
+        "A-001",
+    ];
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_relais"))
+        .args(args)
+        .env("RELAIS__SECURITY__SECRET", "test-secret-not-for-production")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run relais");
+    // Without --json a big file gets a progress line, written after each 50,000 lines have
+    // gone into the import's transaction: kill as soon as the first one shows.
+    let mut stderr = child.stderr.take().unwrap();
+    let progress = tokio::task::spawn_blocking(move || {
+        let (mut seen, mut buf) = (Vec::new(), [0u8; 256]);
+        loop {
+            match stderr.read(&mut buf) {
+                Ok(0) | Err(_) => return String::from_utf8_lossy(&seen).into_owned(),
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+            if String::from_utf8_lossy(&seen).contains("rows read") {
+                return String::from_utf8_lossy(&seen).into_owned();
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        progress.contains("rows read"),
+        "no progress before the end: {progress}"
+    );
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "killed mid-import, not finished");
+
+    for table in [
+        "declaration_lines",
+        "imports",
+        "declarations",
+        "import_files",
+    ] {
+        assert_eq!(
+            scalar(&app.db, &format!("select count(*) from {table}")).await,
+            0,
+            "{table} after the kill"
+        );
+    }
+    let (exit, r) = import(&app, &path, "A-001", &[]);
+    assert_eq!(exit, 0, "{r}");
+    assert_eq!(r["status"], "committed", "{r}");
+    assert_eq!(r["accepted"].as_u64(), Some(u64::from(rows)), "{r}");
+    assert_eq!(
+        scalar(&app.db, "select count(*) from declaration_lines").await,
+        i64::from(rows)
     );
 }
