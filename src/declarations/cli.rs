@@ -1,6 +1,6 @@
 //! `relais import declarations FILE --tenant SLUG --reseller CODE [--period YYYY-MM] [--dry-run]
 //! [--replace] [--json]`: one JSON report with `--json` (the automation contract), otherwise a
-//! readable summary, with a progress line on stderr for big files. Exit 0 when the file was
+//! readable summary, with a progress bar on stderr for big files. Exit 0 when the file was
 //! read (even with rejected rows), 2 when it was refused or is a duplicate.
 
 use super::{commit_import, plan, Input, Overlap, Report, Request, Status};
@@ -79,11 +79,11 @@ pub async fn run(db: &Db, secret: &str, args: Args<'_>) -> anyhow::Result<ExitCo
     let show_progress = !args.json && size >= PROGRESS_MIN_BYTES;
     let last = AtomicU64::new(0);
     let started = std::time::Instant::now();
-    let progress = move |rows: u64| {
+    let progress = move |rows: u64, expected: Option<u64>| {
         // At most one update per 50,000 rows keeps stderr cheap.
         if rows / 50_000 != last.swap(rows, Ordering::Relaxed) / 50_000 {
             let secs = started.elapsed().as_secs_f64().max(0.001);
-            eprint!("\r{rows} rows read ({:.0} rows/s)", rows as f64 / secs);
+            eprint!("\r{}", progress_line(rows, expected, rows as f64 / secs));
             let _ = std::io::stderr().flush();
         }
     };
@@ -160,5 +160,44 @@ fn print_summary(r: &Report, file: &Path) {
                 );
             }
         }
+    }
+}
+
+/// One progress update: a bar when the file declared how many rows it has (and the count has
+/// not passed it: declarations can be wrong), the bare count otherwise.
+fn progress_line(rows: u64, expected: Option<u64>, per_second: f64) -> String {
+    const WIDTH: u64 = 30;
+    match expected {
+        Some(total) if total > 0 && rows <= total => {
+            let filled = rows * WIDTH / total;
+            format!(
+                "[{}{}] {:>3}% {rows} / {total} rows read ({per_second:.0} rows/s)",
+                "#".repeat(filled as usize),
+                "-".repeat((WIDTH - filled) as usize),
+                rows * 100 / total
+            )
+        }
+        _ => format!("{rows} rows read ({per_second:.0} rows/s)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::progress_line;
+
+    #[test]
+    fn progress_is_a_bar_while_the_declared_total_holds() {
+        assert_eq!(
+            progress_line(500_000, Some(1_000_000), 81_234.4),
+            "[###############---------------]  50% 500000 / 1000000 rows read (81234 rows/s)"
+        );
+        assert_eq!(
+            progress_line(1_000, Some(1_000), 10.0),
+            "[##############################] 100% 1000 / 1000 rows read (10 rows/s)"
+        );
+        // No declared size, or a file that declared fewer rows than it has: the bare count.
+        assert_eq!(progress_line(7, None, 3.0), "7 rows read (3 rows/s)");
+        assert_eq!(progress_line(7, Some(5), 3.0), "7 rows read (3 rows/s)");
+        assert_eq!(progress_line(7, Some(0), 3.0), "7 rows read (3 rows/s)");
     }
 }

@@ -26,8 +26,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-/// Called with the number of rows read so far (lines and rejected rows).
-pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+/// Called after each batch with the rows read so far (lines and rejected rows) and, when the
+/// file declares it, how many it says it has (an estimate: the count may end above or below).
+pub type Progress<'a> = &'a (dyn Fn(u64, Option<u64>) + Send + Sync);
 
 /// Logs how long each step of an import took, at debug level
 /// (`RELAIS_LOG=relais::declarations=debug`): the phases the import benchmark is read by.
@@ -427,11 +428,15 @@ async fn run(
     let mut unknown: HashMap<String, (u64, i64)> = HashMap::new();
     // Time the consumer spent waiting for the producer, and writing.
     let (mut waiting, mut writing) = (Duration::ZERO, Duration::ZERO);
+    let mut rows_expected = None;
     let mut t = Instant::now();
     while let Some(msg) = rx.recv().await {
         waiting += t.elapsed();
         match msg {
-            Msg::Analysed(a) => mapping = describe(&mut report, a),
+            Msg::Analysed(a) => {
+                rows_expected = a.rows_expected;
+                mapping = describe(&mut report, a);
+            }
             Msg::Batch(b) => {
                 if let Some(s) = sink.as_mut() {
                     let w = Instant::now();
@@ -440,7 +445,7 @@ async fn run(
                 }
                 tally(&mut report, &mut unknown, b, &req.lang);
                 if let Some(p) = progress {
-                    p(report.accepted + report.rejected);
+                    p(report.accepted + report.rejected, rows_expected);
                 }
             }
         }

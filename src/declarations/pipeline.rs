@@ -121,6 +121,8 @@ pub struct Analysed {
     pub header_signature: Option<String>,
     pub mapping: Vec<MappedColumn>,
     pub missing_required: Vec<Field>,
+    /// Rows the file says it has below the header: for a progress estimate, not a promise.
+    pub rows_expected: Option<u64>,
 }
 
 pub struct Batch {
@@ -319,6 +321,7 @@ fn produce_file(
         header_signature: Some(analysis.header_signature.clone()),
         mapping: analysis.mapping.columns.clone(),
         missing_required: analysis.missing_required.clone(),
+        rows_expected: analysis.rows_expected(),
     };
     let product_header = analysis
         .mapping
@@ -398,6 +401,7 @@ fn produce_lines(
         header_signature: None,
         mapping: columns,
         missing_required: Vec::new(),
+        rows_expected: Some(lines.len() as u64),
     };
     if tx.blocking_send(Msg::Analysed(analysed)).is_err() {
         return Ok(());

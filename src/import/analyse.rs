@@ -180,6 +180,14 @@ impl Analysis<'_> {
 
     /// Streams every data row below the header: a line, or all the row's errors. Blank and
     /// total rows are skipped. The callback may stop early with `Break`.
+    /// How many rows below the header the sheet says it has (its declared dimension; for a
+    /// progress estimate only, never trusted for sizes).
+    pub fn rows_expected(&self) -> Option<u64> {
+        self.workbook
+            .declared_rows()
+            .map(|last| last.saturating_sub(u64::from(self.header_row)))
+    }
+
     pub fn for_each_line<F>(&mut self, mut f: F) -> Result<LineStats, ReadError>
     where
         F: FnMut(LineResult) -> ControlFlow<()>,

@@ -414,3 +414,41 @@ fn the_annotated_copy_carries_each_rows_errors() {
     let (stats, rejected, _) = run(&out, "annotated.xlsx", &august_options());
     assert_eq!((stats.quantity_sum, rejected), (11, vec![9, 10, 11, 12]));
 }
+
+#[test]
+fn the_declared_row_count_is_known_for_a_progress_estimate() {
+    let mut out = XlsxOut::new();
+    let ws = out.add_worksheet();
+    for (c, h) in ["Date", "Réf.", "Qté"].iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=100u32 {
+        ws.write(r, 0, "2026-08-03").unwrap();
+        ws.write(r, 1, "SC-20").unwrap();
+        ws.write(r, 2, 1).unwrap();
+    }
+    let xlsx = out.save_to_buffer().unwrap();
+    let a = analyse(&xlsx, "v.xlsx", &august_options()).unwrap();
+    assert_eq!(a.rows_expected(), Some(100));
+
+    let csv = "Date;Réf.;Qté\n2026-08-03;SC-20;1\n2026-08-04;SC-20;2\n2026-08-05;SC-20;3";
+    for text in [csv.to_string(), format!("{csv}\n")] {
+        let a = analyse(text.as_bytes(), "v.csv", &august_options()).unwrap();
+        assert_eq!(a.rows_expected(), Some(3), "{text:?}");
+    }
+
+    // Real writers (rust_xlsxwriter, LibreOffice for xls and ods): the estimate covers every
+    // row read below the header.
+    for name in ["sellout_fr.xlsx", "sellout_fr.xls", "sellout_fr.ods"] {
+        let bytes = fixture(name);
+        let (stats, _, _) = run(&bytes, name, &august_options());
+        let a = analyse(&bytes, name, &august_options()).unwrap();
+        let expected = a
+            .rows_expected()
+            .unwrap_or_else(|| panic!("{name}: no estimate"));
+        assert!(
+            expected >= stats.lines + stats.rejected_rows && expected < 40,
+            "{name}: {expected} for {stats:?}"
+        );
+    }
+}

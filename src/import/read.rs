@@ -90,6 +90,7 @@ pub struct Workbook<'a> {
     pub is_1904: bool,
     limits: Limits,
     inner: Inner<'a>,
+    declared_rows: Option<u64>,
 }
 
 const OLE2: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -168,6 +169,7 @@ pub fn open<'a>(
         is_1904,
         limits: limits.clone(),
         inner,
+        declared_rows: None,
     })
 }
 
@@ -353,7 +355,19 @@ fn iso_cell(s: String) -> Cell {
     }
 }
 
+/// The spreadsheet row number of a sheet's last declared row, if it declares any.
+fn last_row(d: calamine::Dimensions) -> Option<u64> {
+    (d.end.0 >= d.start.0 && d.end != (0, 0)).then(|| u64::from(d.end.0) + 1)
+}
+
 impl Workbook<'_> {
+    /// The row number of the last row the sheet read last by `for_each_row` says it has: its
+    /// declared dimension for xlsx and xlsb, the grid for xls and ods, line breaks for csv.
+    /// Untrusted (a file may declare anything): good for a progress estimate only.
+    pub fn declared_rows(&self) -> Option<u64> {
+        self.declared_rows
+    }
+
     /// Streams the rows of a sheet that hold at least one value, in file order, with the row
     /// number the spreadsheet shows (1-based). The callback may stop early with `Break`.
     pub fn for_each_row<F>(&mut self, sheet: &str, mut f: F) -> Result<(), ReadError>
@@ -374,6 +388,7 @@ impl Workbook<'_> {
         match &mut self.inner {
             Inner::Xlsx(x) => {
                 let mut reader = x.worksheet_cells_reader(sheet).map_err(corrupt)?;
+                self.declared_rows = last_row(reader.dimensions());
                 while let Some(c) = reader.next_cell().map_err(corrupt)? {
                     let (r, col) = c.get_position();
                     if sink
@@ -386,6 +401,7 @@ impl Workbook<'_> {
             }
             Inner::Xlsb(x) => {
                 let mut reader = x.worksheet_cells_reader(sheet).map_err(corrupt)?;
+                self.declared_rows = last_row(reader.dimensions());
                 while let Some(c) = reader.next_cell().map_err(corrupt)? {
                     let (r, col) = c.get_position();
                     if sink
@@ -397,20 +413,19 @@ impl Workbook<'_> {
                 }
             }
             Inner::Xls(x) => {
-                return grid_rows(
-                    x.worksheet_range(sheet).map_err(corrupt)?,
-                    is_1904,
-                    &mut sink,
-                );
+                let range = x.worksheet_range(sheet).map_err(corrupt)?;
+                self.declared_rows = range.end().map(|(r, _)| u64::from(r) + 1);
+                return grid_rows(range, is_1904, &mut sink);
             }
             Inner::Ods(x) => {
-                return grid_rows(
-                    x.worksheet_range(sheet).map_err(corrupt)?,
-                    is_1904,
-                    &mut sink,
-                );
+                let range = x.worksheet_range(sheet).map_err(corrupt)?;
+                self.declared_rows = range.end().map(|(r, _)| u64::from(r) + 1);
+                return grid_rows(range, is_1904, &mut sink);
             }
             Inner::Csv { text, delimiter } => {
+                // Line breaks, an upper bound on rows (quoted fields may hold more).
+                let breaks = text.bytes().filter(|b| *b == b'\n').count() as u64;
+                self.declared_rows = Some(breaks + u64::from(!text.ends_with('\n')));
                 let mut rdr = csv::ReaderBuilder::new()
                     .delimiter(*delimiter)
                     .has_headers(false)
