@@ -178,8 +178,6 @@ impl Analysis<'_> {
             .collect()
     }
 
-    /// Streams every data row below the header: a line, or all the row's errors. Blank and
-    /// total rows are skipped. The callback may stop early with `Break`.
     /// How many rows below the header the sheet says it has (its declared dimension; for a
     /// progress estimate only, never trusted for sizes).
     pub fn rows_expected(&self) -> Option<u64> {
@@ -188,6 +186,8 @@ impl Analysis<'_> {
             .map(|last| last.saturating_sub(u64::from(self.header_row)))
     }
 
+    /// Streams every data row below the header: a line, or all the row's errors. Blank and
+    /// total rows are skipped. The callback may stop early with `Break`.
     pub fn for_each_line<F>(&mut self, mut f: F) -> Result<LineStats, ReadError>
     where
         F: FnMut(LineResult) -> ControlFlow<()>,

@@ -362,10 +362,17 @@ fn last_row(d: calamine::Dimensions) -> Option<u64> {
 
 impl Workbook<'_> {
     /// The row number of the last row the sheet read last by `for_each_row` says it has: its
-    /// declared dimension for xlsx and xlsb, the grid for xls and ods, line breaks for csv.
+    /// declared dimension for xlsx and xlsb, the grid for xls and ods (noted while reading),
+    /// the line count for csv (an upper bound: quoted fields may hold line breaks).
     /// Untrusted (a file may declare anything): good for a progress estimate only.
     pub fn declared_rows(&self) -> Option<u64> {
-        self.declared_rows
+        match &self.inner {
+            Inner::Csv { text, .. } => {
+                let breaks = text.bytes().filter(|b| *b == b'\n').count() as u64;
+                Some(breaks + u64::from(!text.ends_with('\n')))
+            }
+            _ => self.declared_rows,
+        }
     }
 
     /// Streams the rows of a sheet that hold at least one value, in file order, with the row
@@ -423,9 +430,6 @@ impl Workbook<'_> {
                 return grid_rows(range, is_1904, &mut sink);
             }
             Inner::Csv { text, delimiter } => {
-                // Line breaks, an upper bound on rows (quoted fields may hold more).
-                let breaks = text.bytes().filter(|b| *b == b'\n').count() as u64;
-                self.declared_rows = Some(breaks + u64::from(!text.ends_with('\n')));
                 let mut rdr = csv::ReaderBuilder::new()
                     .delimiter(*delimiter)
                     .has_headers(false)
