@@ -95,6 +95,22 @@ impl Browser {
             .unwrap();
     }
 
+    /// The first element matching `css`, waiting up to 10 s for it: after a click the next
+    /// page may still be loading.
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+    }
+
+    /// Clicks the first element matching `css`, once it is there.
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap();
+    }
+
     /// Saves a PNG of the page when RELAIS_SCREENSHOTS names a folder.
     pub async fn screenshot(&self, name: &str) {
         if let Ok(dir) = std::env::var("RELAIS_SCREENSHOTS") {

@@ -42,13 +42,18 @@ pub fn fixture(name: &str) -> Vec<u8> {
     .unwrap()
 }
 
-pub fn relais(app: &TestApp, args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_relais"))
+/// The `relais` binary on the test app's database, with the test secret.
+pub fn relais_command(app: &TestApp, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_relais"));
+    command
         .args(["--database", &app.state.settings.database.url])
         .args(args)
-        .env("RELAIS__SECURITY__SECRET", "test-secret-not-for-production")
-        .output()
-        .expect("run relais");
+        .env("RELAIS__SECURITY__SECRET", "test-secret-not-for-production");
+    command
+}
+
+pub fn relais(app: &TestApp, args: &[&str]) -> (i32, String, String) {
+    let out = relais_command(app, args).output().expect("run relais");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -302,25 +307,30 @@ async fn cli_contract_fields_duplicates_dry_runs_and_exit_codes() {
     assert!(out.contains("duplicate"), "{out}");
 }
 
-/// A big file whose 3,001st line makes the database fail: the whole import is rolled back.
-#[tokio::test]
-async fn a_failure_in_the_middle_of_a_commit_leaves_no_line() {
-    let app = spawn_app().await;
-    setup(&app).await;
-    let dir = tempfile::tempdir().unwrap();
+/// An xlsx of `rows` valid sales of three days ago, one SC-20 at 19.90 each.
+fn recent_sales(rows: u32) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     for (c, h) in ["Date", "SKU", "Qty", "Unit price"].iter().enumerate() {
         ws.write(0, c as u16, *h).unwrap();
     }
     let day = chrono::Utc::now().date_naive() - chrono::Duration::days(3);
-    for r in 1..=6000u32 {
+    for r in 1..=rows {
         ws.write(r, 0, day.to_string()).unwrap();
         ws.write(r, 1, "SC-20").unwrap();
         ws.write(r, 2, 1).unwrap();
         ws.write(r, 3, 19.9).unwrap();
     }
-    let path = write(dir.path(), "big.xlsx", &wb.save_to_buffer().unwrap());
+    wb.save_to_buffer().unwrap()
+}
+
+/// A big file whose 3,001st line makes the database fail: the whole import is rolled back.
+#[tokio::test]
+async fn a_failure_in_the_middle_of_a_commit_leaves_no_line() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "big.xlsx", &recent_sales(6000));
     let (lite, pg): (&str, [&str; 2]) = (
         "create trigger fail_midway before insert on declaration_lines when new.source_row = 3001 \
          begin select raise(abort, 'injected failure'); end",
@@ -393,24 +403,9 @@ async fn a_killed_import_leaves_nothing_and_the_file_can_be_imported_again() {
     let app = spawn_app().await;
     setup(&app).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    for (c, h) in ["Date", "SKU", "Qty", "Unit price"].iter().enumerate() {
-        ws.write(0, c as u16, *h).unwrap();
-    }
-    let day = chrono::Utc::now().date_naive() - chrono::Duration::days(3);
     let rows = 150_000u32;
-    for r in 1..=rows {
-        ws.write(r, 0, day.to_string()).unwrap();
-        ws.write(r, 1, if r % 2 == 0 { "SC-20" } else { "HT-10" })
-            .unwrap();
-        ws.write(r, 2, f64::from(r % 5 + 1)).unwrap();
-        ws.write(r, 3, 19.9).unwrap();
-    }
-    let path = write(dir.path(), "big.xlsx", &wb.save_to_buffer().unwrap());
+    let path = write(dir.path(), "big.xlsx", &recent_sales(rows));
     let args = [
-        "--database",
-        app.state.settings.database.url.as_str(),
         "import",
         "declarations",
         path.to_str().unwrap(),
@@ -419,9 +414,7 @@ async fn a_killed_import_leaves_nothing_and_the_file_can_be_imported_again() {
         "--reseller",
         "A-001",
     ];
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_relais"))
-        .args(args)
-        .env("RELAIS__SECURITY__SECRET", "test-secret-not-for-production")
+    let mut child = relais_command(&app, &args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()

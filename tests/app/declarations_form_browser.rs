@@ -1,38 +1,35 @@
 //! The declaration form and the file upload in a real browser: errors in place, then a submit.
 
+use crate::browser::Browser;
 use crate::declarations::{scalar, setup};
+use crate::helpers::TestApp;
 use crate::seed::PASSWORD;
+
+/// The test app with its catalogue, and a browser logged in as a reseller who chose French
+/// (headless Chromium asks for English whatever its flags).
+async fn french_reseller() -> (TestApp, Browser) {
+    let app = crate::helpers::spawn_app().await;
+    setup(&app).await;
+    relais::with_db!(&app.db, p => sqlx::query("update users set locale = 'fr' where email = 'a.reseller@test.example'")
+        .execute(p).await.map(|_| ()))
+    .unwrap();
+    let b = Browser::start().await;
+    b.login(&app, "a.reseller@test.example", PASSWORD).await;
+    (app, b)
+}
 
 #[tokio::test]
 async fn declaring_in_a_real_browser_shows_errors_in_place_then_submits() {
     use fantoccini::Locator;
-    let app = crate::helpers::spawn_app().await;
-    setup(&app).await;
-    // Headless Chromium asks for English whatever its flags: this user chose French.
-    relais::with_db!(&app.db, p => sqlx::query("update users set locale = 'fr' where email = 'a.reseller@test.example'")
-        .execute(p).await.map(|_| ()))
-    .unwrap();
-    let b = crate::browser::Browser::start().await;
-    b.login(&app, "a.reseller@test.example", PASSWORD).await;
+    let (app, b) = french_reseller().await;
     b.goto(&app, "/declare").await;
-    // Each step waits for its element: after a click the next page may still be loading.
-    let find = |selector: &'static str| {
-        b.client
-            .wait()
-            .at_most(std::time::Duration::from_secs(10))
-            .for_element(Locator::Css(selector))
-    };
-    let click = |selector: &'static str| async move {
-        find(selector).await.unwrap().click().await.unwrap();
-    };
-    let type_into = |selector: &'static str, text: &'static str| async move {
-        find(selector).await.unwrap().send_keys(text).await.unwrap();
-    };
-    click("main form button[type=submit]").await;
+    b.click("main form button[type=submit]").await;
     for (product, quantity) in [("SC-20", "3"), ("HT-10", "abc")] {
-        type_into("input[name=new_product]", product).await;
-        type_into("input[name=new_quantity]", quantity).await;
-        click("button[value=add]").await;
+        let product_input = b.find("input[name=new_product]").await;
+        product_input.send_keys(product).await.unwrap();
+        let quantity_input = b.find("input[name=new_quantity]").await;
+        quantity_input.send_keys(quantity).await.unwrap();
+        b.click("button[value=add]").await;
         let saved = format!("//input[@value='{product}']");
         b.client
             .wait()
@@ -40,7 +37,7 @@ async fn declaring_in_a_real_browser_shows_errors_in_place_then_submits() {
             .await
             .unwrap();
     }
-    let error = find(".field-error").await.unwrap().text().await.unwrap();
+    let error = b.find(".field-error").await.text().await.unwrap();
     assert_eq!(error, "La quantité n'est pas un nombre.");
     b.client.set_window_size(1366, 2300).await.unwrap();
     b.client
@@ -49,15 +46,11 @@ async fn declaring_in_a_real_browser_shows_errors_in_place_then_submits() {
         .unwrap();
     b.screenshot("declare-form").await;
 
-    let quantity = find("input[value=abc]").await.unwrap();
+    let quantity = b.find("input[value=abc]").await;
     quantity.clear().await.unwrap();
     quantity.send_keys("1").await.unwrap();
-    click("button[value=submit]").await;
-    b.client
-        .wait()
-        .for_element(Locator::Css(".flash-success"))
-        .await
-        .unwrap();
+    b.click("button[value=submit]").await;
+    b.find(".flash-success").await;
     // WebDriver reports no-break spaces as spaces.
     let text = b.text().await.replace('\u{a0}', " ");
     assert!(text.contains("Déclaration envoyée : 2 lignes."), "{text}");
@@ -77,29 +70,16 @@ async fn declaring_in_a_real_browser_shows_errors_in_place_then_submits() {
 #[tokio::test]
 async fn uploading_a_file_in_a_real_browser_previews_then_commits() {
     use fantoccini::Locator;
-    let app = crate::helpers::spawn_app().await;
-    setup(&app).await;
-    relais::with_db!(&app.db, p => sqlx::query("update users set locale = 'fr' where email = 'a.reseller@test.example'")
-        .execute(p).await.map(|_| ()))
-    .unwrap();
+    let (app, b) = french_reseller().await;
     let file = format!(
         "{}/tests/fixtures/imports/sellout_fr.xlsx",
         env!("CARGO_MANIFEST_DIR")
     );
-    let b = crate::browser::Browser::start().await;
-    b.login(&app, "a.reseller@test.example", PASSWORD).await;
     b.goto(&app, "/declare/upload").await;
-    let find = |selector: &'static str| {
-        b.client
-            .wait()
-            .at_most(std::time::Duration::from_secs(10))
-            .for_element(Locator::Css(selector))
-    };
     // WebDriver types a local path into a file input; a month input takes its value from script
     // (typing into it depends on the browser's locale).
-    find("input[type=file][name=file]")
+    b.find("input[type=file][name=file]")
         .await
-        .unwrap()
         .send_keys(&file)
         .await
         .unwrap();
@@ -110,15 +90,8 @@ async fn uploading_a_file_in_a_real_browser_previews_then_commits() {
         )
         .await
         .unwrap();
-    find("main form button[type=submit]")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    find("form[action$='/commit'] button[type=submit]")
-        .await
-        .unwrap();
+    b.click("main form button[type=submit]").await;
+    b.find("form[action$='/commit'] button[type=submit]").await;
     let preview = b.text().await.replace(['\u{a0}', '\u{202f}'], " ");
     assert!(preview.contains("Aperçu de l’import"), "{preview}");
     assert!(
@@ -157,13 +130,8 @@ async fn uploading_a_file_in_a_real_browser_previews_then_commits() {
     b.client.set_window_size(1366, 2000).await.unwrap();
     b.screenshot("import-preview").await;
 
-    find("form[action$='/commit'] button[type=submit]")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    find(".flash-success").await.unwrap();
+    b.click("form[action$='/commit'] button[type=submit]").await;
+    b.find(".flash-success").await;
     let text = b.text().await.replace('\u{a0}', " ");
     assert!(
         text.contains("Déclaration enregistrée : 4 lignes."),
