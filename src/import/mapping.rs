@@ -1,6 +1,6 @@
 //! Header meaning: which column holds which field.
 //!
-//! Headers are normalised (lowercase, accents stripped, `ё`→`е`, punctuation removed, units in
+//! Headers are normalised (`super::normalise`: lowercase, accents stripped, units in
 //! parentheses kept aside as hints) and matched against a FR/EN/RU synonym table. An exact
 //! synonym beats a synonym contained in a longer header; each field takes its best column and
 //! each column serves one field. A caller's mapping (remembered for this reseller, or a user's
@@ -13,6 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::cell::{parse_number, Cell, NumberStyle};
+use super::normalise::{normalise, normalise_header};
 use super::synonyms::{AMBIGUOUS_MONEY, SYNONYMS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -49,66 +50,6 @@ impl Field {
             Field::ProductName => "product_name",
         }
     }
-}
-
-/// Folds a header (or a label) to its comparable form. Returns (base, hint): the hint is the
-/// text inside parentheses or brackets, e.g. "Prix (€ HT)" -> ("prix", "eur ht").
-pub fn normalise_header(raw: &str) -> (String, String) {
-    let mut base = String::new();
-    let mut hint = String::new();
-    let mut depth = 0u32;
-    for ch in raw.chars().flat_map(char::to_lowercase) {
-        match ch {
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth = depth.saturating_sub(1),
-            _ => {
-                let target = if depth > 0 { &mut hint } else { &mut base };
-                push_folded(target, ch);
-            }
-        }
-    }
-    (collapse(&base), collapse(&hint))
-}
-
-/// One string: base and hint together, for exact comparisons of whole headers.
-pub fn normalise(raw: &str) -> String {
-    let (base, hint) = normalise_header(raw);
-    if hint.is_empty() {
-        base
-    } else {
-        format!("{base} {hint}")
-    }
-}
-
-fn push_folded(out: &mut String, ch: char) {
-    let folded = match ch {
-        'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => "a",
-        'ç' => "c",
-        'é' | 'è' | 'ê' | 'ë' => "e",
-        'î' | 'ï' | 'í' | 'ì' => "i",
-        'ô' | 'ö' | 'ó' | 'ò' | 'õ' => "o",
-        'ù' | 'û' | 'ü' | 'ú' => "u",
-        'ÿ' => "y",
-        'ñ' => "n",
-        'œ' => "oe",
-        'æ' => "ae",
-        'ё' => "е",
-        '€' => " eur ",
-        '$' => " usd ",
-        '₽' => " rub ",
-        // Abbreviation dots and the degree sign of "N°" vanish: "P.U." -> "pu", "N°" -> "n".
-        '.' | '°' | 'º' | '\'' | '’' => "",
-        c if c.is_alphanumeric() => {
-            out.push(c);
-            return;
-        }
-        _ => " ",
-    };
-    out.push_str(folded);
-}
-
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn is_ambiguous_money(header: &str) -> bool {
@@ -421,29 +362,6 @@ mod tests {
 
     fn field_of(m: &Mapping, f: Field) -> Option<String> {
         m.get(f).map(|c| c.header.clone())
-    }
-
-    #[test]
-    fn normalisation_folds_accents_punctuation_and_keeps_unit_hints() {
-        assert_eq!(
-            normalise_header("Prix (€ HT)"),
-            ("prix".into(), "eur ht".into())
-        );
-        assert_eq!(normalise_header("  Qté.  "), ("qte".into(), String::new()));
-        assert_eq!(
-            normalise_header("N° client"),
-            ("n client".into(), String::new())
-        );
-        assert_eq!(normalise_header("P.U. HT"), ("pu ht".into(), String::new()));
-        assert_eq!(normalise_header("Кол-во"), ("кол во".into(), String::new()));
-        assert_eq!(
-            normalise_header("Отзыв покупателя: ёлка"),
-            ("отзыв покупателя елка".into(), String::new())
-        );
-        assert_eq!(
-            normalise_header("CATÉGORIE_CLIENT"),
-            ("categorie client".into(), String::new())
-        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod date;
 pub mod error;
 pub mod guard;
 pub mod mapping;
+pub mod normalise;
 pub mod read;
 pub mod records;
 pub mod rows;

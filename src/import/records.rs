@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 
 use super::cell::Cell;
 use super::error::ReadError;
-use super::mapping::normalise;
+use super::normalise::normalise;
 use super::read::{open, Limits};
 use super::table::{first_rows, header_texts, is_total_row, HEADER_SCAN_ROWS};
 

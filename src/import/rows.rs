@@ -12,7 +12,8 @@ use std::cell::RefCell;
 use super::cell::{parse_number, Cell, NumberStyle};
 use super::date::parse_date;
 use super::error::{ErrorCode, RowError};
-use super::mapping::{normalise, Field, Mapping};
+use super::mapping::{Field, Mapping};
+use super::normalise::normalise;
 use super::table::is_total_row;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

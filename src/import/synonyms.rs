@@ -1,5 +1,5 @@
 //! The header synonym table (FR/EN/RU, with the abbreviations seen in resellers' files).
-//! Entries are written already normalised (see `super::mapping::normalise_header`): lowercase,
+//! Entries are written already normalised (see `super::normalise::normalise_header`): lowercase,
 //! no accents, no dots, hyphens and apostrophes as spaces.
 
 use super::mapping::Field;

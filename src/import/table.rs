@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 
 use super::cell::Cell;
 use super::error::ReadError;
-use super::mapping::{header_score, normalise};
+use super::mapping::header_score;
+use super::normalise::normalise;
 use super::read::Workbook;
 
 pub const HEADER_SCAN_ROWS: usize = 30;

@@ -21,6 +21,7 @@ mod declarations;
 mod declarations_api;
 mod declarations_effects;
 mod declarations_form;
+mod declarations_form_access;
 mod declarations_form_browser;
 mod declarations_hostile;
 mod declarations_web;
