@@ -6,10 +6,12 @@
 //! rust_xlsxwriter's constant-memory mode (each row is flushed to a temporary file).
 
 use crate::db::Db;
+use crate::export::csv_text;
 use crate::with_db;
 use anyhow::Context;
 use chrono::NaiveDate;
 use futures::TryStreamExt;
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -108,7 +110,19 @@ enum Sink {
 impl Sink {
     fn write(&mut self, r: &ExportRow) -> anyhow::Result<()> {
         match self {
-            Sink::Csv(w) => w.write_record(r.texts())?,
+            Sink::Csv(w) => {
+                // Text from resellers and managers is neutralised; the numbers and the date
+                // are the export's own.
+                for (col, text) in r.texts().iter().enumerate() {
+                    let cell = match col {
+                        0 | 4 | 5 | 14 => Cow::Borrowed(text.as_str()),
+                        _ => csv_text(text),
+                    };
+                    w.write_field(cell.as_bytes())?;
+                }
+                // An empty record after the fields ends the line.
+                w.write_record(None::<&[u8]>)?;
+            }
             Sink::Xlsx { workbook, row } => {
                 *row += 1;
                 let sheet = workbook.worksheet_from_index(0)?;

@@ -143,8 +143,9 @@ fn amount(cents: i64) -> String {
 }
 
 fn clean(s: &str) -> String {
-    // A tab or line break inside a field would shift every column after it.
-    s.replace(['\t', '\n', '\r', '|'], " ")
+    // A tab or line break inside a field would shift every column after it; a label that a
+    // spreadsheet would run as a formula is neutralised like any CSV text.
+    super::csv_text(&s.replace(['\t', '\n', '\r', '|'], " ")).into_owned()
 }
 
 /// The FEC text: a header line, then two lines per entry, numbered from 1 in date order.
@@ -191,6 +192,26 @@ mod tests {
 
     fn settings() -> PayoutsSettings {
         crate::config::Settings::defaults().payouts
+    }
+
+    #[test]
+    fn labels_that_a_spreadsheet_would_run_are_neutralised() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+        let entry = Entry {
+            date: day,
+            piece: "@SUM(1+1)".into(),
+            label: "=HYPERLINK(\"http://evil.example\")\tx".into(),
+            debit: ("6238".into(), "-cmd".into()),
+            credit: ("4386".into(), "Dettes".into()),
+            amount_cents: 100,
+        };
+        let text = render(&settings(), &[entry]);
+        let fields: Vec<&str> = text.lines().nth(1).unwrap().split('\t').collect();
+        assert_eq!(fields.len(), 18);
+        assert_eq!(fields[5], "'-cmd");
+        assert_eq!(fields[8], "'@SUM(1+1)");
+        assert_eq!(fields[10], "'=HYPERLINK(\"http://evil.example\") x");
+        assert_eq!(fields[11], "1,00");
     }
 
     #[test]

@@ -39,7 +39,8 @@ impl From<String> for Cell {
 /// columns with no import wizard: French uses `;` between fields and a decimal comma (a comma
 /// separator would clash with decimal commas), English uses `,` and a decimal point. Numbers
 /// carry no thousands separator and money no currency sign, so spreadsheets read them as numbers;
-/// dates are ISO (`2026-11-23`), which every locale parses. Fields are quoted when needed (RFC 4180).
+/// dates are ISO (`2026-11-23`), which every locale parses. Fields are quoted when needed (RFC 4180),
+/// and text that a spreadsheet would run as a formula is neutralised (`super::csv_text`).
 pub fn table_to_csv(lang: Lang, headers: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
     let (delimiter, decimal) = match lang {
         Lang::Fr => (b';', ','),
@@ -62,7 +63,7 @@ pub fn table_to_csv(lang: Lang, headers: &[&str], rows: &[Vec<Cell>]) -> Vec<u8>
 
 fn csv_field(cell: &Cell, decimal: char) -> String {
     match cell {
-        Cell::Text(s) => s.clone(),
+        Cell::Text(s) => super::csv_text(s).into_owned(),
         Cell::Integer(n) => n.to_string(),
         Cell::Number(x) if x.is_finite() => x.to_string().replace('.', &decimal.to_string()),
         Cell::Number(_) | Cell::Empty => String::new(),

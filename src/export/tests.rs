@@ -311,6 +311,37 @@ fn csv_has_a_bom_and_the_language_dialect() {
 }
 
 #[test]
+fn csv_text_that_a_spreadsheet_would_run_is_neutralised() {
+    let hostile = [
+        "=HYPERLINK(\"http://evil.example\",\"x\")",
+        "+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1+1)",
+        "\t=1+1",
+        "\r=1+1",
+    ];
+    let mut rows: Vec<Vec<Cell>> = hostile.iter().map(|t| vec![Cell::from(*t)]).collect();
+    rows.push(vec![Cell::from("Sécateur = 19 €")]);
+    rows.push(vec![Cell::Integer(-2)]);
+    for lang in [Lang::Fr, Lang::En] {
+        let bytes = table_to_csv(lang, &["Avis"], &rows);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(if lang == Lang::Fr { b';' } else { b',' })
+            .from_reader(&bytes[3..]);
+        let got: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[0].to_string())
+            .collect();
+        for (cell, raw) in got.iter().zip(hostile) {
+            assert_eq!(cell, &format!("'{raw}"), "{lang:?}");
+        }
+        // Text that merely contains a sign, and numbers, are left as they are.
+        assert_eq!(got[hostile.len()], "Sécateur = 19 €");
+        assert_eq!(got[hostile.len() + 1], "-2");
+    }
+}
+
+#[test]
 fn xlsx_round_trips_typed_cells() {
     let bytes = table_to_xlsx("Best-sellers [2026]", &HEADERS, &sample_rows()).unwrap();
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();

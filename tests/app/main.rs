@@ -25,6 +25,7 @@ mod declarations_form_access;
 mod declarations_form_browser;
 mod declarations_hostile;
 mod declarations_web;
+mod exports_csv;
 mod jobs;
 mod jobs_bench;
 mod jobs_data;
