@@ -228,3 +228,26 @@ pub async fn update(
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Serialises the writers of these resellers' lines, roll-ups and points (a commit, an undo, a
+/// review, a submitted form, an order, an expiry) until `tx` ends, and returns the ids that are
+/// resellers of the tenant. SQLite's `BEGIN IMMEDIATE` already lets one writer in at a time;
+/// PostgreSQL needs row locks, taken in id order so that two transactions locking several
+/// resellers cannot deadlock. Without them, two transactions for one reseller each read the other's
+/// rows as they were before it (a balance, a roll-up row, a ledger) and both write from it.
+/// Take them first in the transaction, before any other row is written.
+pub async fn lock_resellers(
+    tx: &mut Tx,
+    tenant_id: i64,
+    ids: &[i64],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let list = super::points::id_list(&ids);
+    let sql = format!(
+        "select id from resellers where tenant_id = $1 and id in ({list}) order by id{}",
+        tx.for_update()
+    );
+    with_tx!(tx, c => sqlx::query_scalar::<_, i64>(&sql).persistent(false).bind(tenant_id).fetch_all(c).await)
+}

@@ -70,36 +70,6 @@ pub async fn return_stock(tx: &mut Tx, tenant_id: i64, id: i64) -> Result<u64, s
     with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(id).bind(now()).execute(c).await.map(|r| r.rows_affected()))
 }
 
-/// Serialises a reseller's spending. SQLite's BEGIN IMMEDIATE already lets one writer in at a
-/// time; PostgreSQL needs a row lock, taken on the reseller's row, so that two orders cannot both
-/// read the same balance before either books its debit.
-pub async fn lock_account(
-    tx: &mut Tx,
-    tenant_id: i64,
-    reseller_id: i64,
-) -> Result<bool, sqlx::Error> {
-    match tx {
-        Tx::Sqlite(t) => {
-            let sql = "select id from resellers where tenant_id = $1 and id = $2";
-            Ok(sqlx::query_scalar::<_, i64>(sql)
-                .bind(tenant_id)
-                .bind(reseller_id)
-                .fetch_optional(&mut **t)
-                .await?
-                .is_some())
-        }
-        Tx::Postgres(t) => {
-            let sql = "select id from resellers where tenant_id = $1 and id = $2 for update";
-            Ok(sqlx::query_scalar::<_, i64>(sql)
-                .bind(tenant_id)
-                .bind(reseller_id)
-                .fetch_optional(&mut **t)
-                .await?
-                .is_some())
-        }
-    }
-}
-
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Redemption {
     pub id: i64,

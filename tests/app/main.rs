@@ -17,6 +17,8 @@ mod challenges_bench;
 mod challenges_browser;
 mod challenges_http;
 mod challenges_support;
+mod concurrency;
+mod concurrency_points;
 mod declarations;
 mod declarations_api;
 mod declarations_effects;
