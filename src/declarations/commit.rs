@@ -75,8 +75,8 @@ pub async fn plan(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Report
     Ok(report)
 }
 
-/// A web upload: plans it and keeps it as a pending import (file, options, preview) until the
-/// user commits. Unreadable files and duplicates store nothing; a file whose required columns
+/// A web upload: plans it and keeps it as a pending import (file, options, preview, one-time
+/// commit token) until the user commits. Unreadable files and duplicates store nothing; a file whose required columns
 /// were not found is kept, so that the user can map them.
 pub async fn stage(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Report> {
     let mut report = plan(db, secret, req).await?;
@@ -98,6 +98,7 @@ pub async fn stage(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Repor
     report.import_id = Some(import_id);
     report.status = Status::Pending;
     save_details(&mut tx, req, import_id, &report, &req.mapping).await?;
+    store::renew_commit_token(&mut tx, req.tenant_id, import_id).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -119,13 +120,50 @@ pub async fn restage(
             Status::Refused
         };
         let mut tx = db.begin().await?;
-        save_details(&mut tx, req, import_id, &report, &req.mapping).await?;
-        tx.commit().await?;
+        // A commit form shown before this correction would commit what the user no longer
+        // sees: it gets a new token. An import committed meanwhile keeps its details.
+        if store::renew_commit_token(&mut tx, req.tenant_id, import_id)
+            .await?
+            .is_some()
+        {
+            save_details(&mut tx, req, import_id, &report, &req.mapping).await?;
+            tx.commit().await?;
+        }
     }
     Ok(report)
 }
 
-/// Commits an import in one transaction: a new one (CLI, API) or a staged one (`pending`).
+/// What, besides the content hash of a new import, makes a commit happen once.
+#[derive(Clone, Copy)]
+pub enum Guard<'a> {
+    /// A staged web upload: committed only while still pending, and only from the preview
+    /// showing its current one-time token (`imports.commit_token`), so a second click, or a
+    /// click on a preview corrected since in another tab, writes nothing.
+    Staged {
+        import_id: i64,
+        commit_token: &'a str,
+    },
+    /// An API request with an Idempotency-Key: the key is claimed in the commit's transaction
+    /// and the response remembered with it there, so a retry arriving meanwhile writes nothing.
+    Keyed(&'a IdempotencyKey),
+}
+
+/// An API Idempotency-Key with what is remembered under it.
+pub struct IdempotencyKey {
+    pub key: String,
+    /// The fingerprint of the request that came with the key.
+    pub request_hash: String,
+    /// The HTTP status the API answers a committed import with (kept with the report).
+    pub committed_status: u16,
+}
+
+/// Commits an import in one transaction: a new one (CLI, API) or a staged one
+/// ([`Guard::Staged`]).
+///
+/// The transaction first locks the reseller (see `db::network::lock_resellers`), then marks the
+/// import committed with a conditional update whose row count is checked: whatever arrives twice
+/// finds the work done and gets a `Duplicate` report (`duplicate_of` naming the import), or
+/// `Stale` for a staged import's outdated preview, and writes nothing.
 ///
 /// Points and analytics roll-ups belong in this transaction too: call them after the lines and
 /// the replaced period are written (see the marked place below), with `tx`, the import id and
@@ -134,7 +172,7 @@ pub async fn commit_import(
     db: &Db,
     secret: &str,
     req: &Request,
-    pending: Option<i64>,
+    guard: Option<Guard<'_>>,
     progress: Option<Progress<'_>>,
 ) -> anyhow::Result<Report> {
     let mut clock = Clock::start();
@@ -146,20 +184,39 @@ pub async fn commit_import(
     clock.lap("prepare");
     let hash = req.input.content_hash();
     let mut tx = db.begin().await?;
-    let import_id = match pending {
-        Some(id) => id,
-        None => store::insert_import(&mut tx, &new_import(req, &hash)).await?,
+    db::network::lock_resellers(&mut tx, req.tenant_id, &[req.reseller_id]).await?;
+    if let Some(Guard::Keyed(key)) = guard {
+        let owner = (req.tenant_id, req.reseller_id);
+        if !store::claim_idempotency_key(&mut tx, owner, &key.key, &key.request_hash).await? {
+            drop(tx);
+            return Ok(Report::new(Status::Duplicate, &req.currency));
+        }
+    }
+    let (import_id, commit_token) = match guard {
+        Some(Guard::Staged {
+            import_id,
+            commit_token,
+        }) => (import_id, commit_token),
+        _ => (
+            store::insert_import(&mut tx, &new_import(req, &hash)).await?,
+            "",
+        ),
     };
-    match store::mark_committed(&mut tx, req.tenant_id, import_id).await {
+    match store::mark_committed(&mut tx, req.tenant_id, import_id, commit_token).await {
         Err(e) if db::is_unique_violation(&e) => {
             drop(tx);
             return Ok(duplicate(db, req)
                 .await?
                 .unwrap_or_else(|| Report::new(Status::Duplicate, &req.currency)));
         }
+        Ok(0) => {
+            drop(tx);
+            return not_pending(db, req, import_id).await;
+        }
         other => other?,
-    }
-    if let (None, Input::File { bytes, .. }) = (pending, &req.input) {
+    };
+    let staged = matches!(guard, Some(Guard::Staged { .. }));
+    if let (false, Input::File { bytes, .. }) = (staged, &req.input) {
         store::store_file(&mut tx, req.tenant_id, import_id, bytes).await?;
     }
     clock.lap("import row and file");
@@ -269,29 +326,71 @@ pub async fn commit_import(
         },
     )
     .await?;
+    if let Some(Guard::Keyed(key)) = guard {
+        let response = (
+            i64::from(key.committed_status),
+            serde_json::to_string(&report)?,
+        );
+        let owner = (req.tenant_id, req.reseller_id);
+        store::remember_in(&mut tx, owner, &key.key, (response.0, &response.1)).await?;
+    }
     clock.lap("details, mapping and audit");
     tx.commit().await?;
     clock.lap("commit");
     Ok(report)
 }
 
-/// Withdraws a committed import's lines; None when there is no such committed import.
+/// Why a staged import was not committed: it is not pending any more (an earlier click
+/// committed it: `Duplicate` naming it), or its preview changed since the form was shown
+/// (`Stale`).
+async fn not_pending(db: &Db, req: &Request, import_id: i64) -> anyhow::Result<Report> {
+    let status = store::import_by_id(db, req.tenant_id, Some(req.reseller_id), import_id)
+        .await?
+        .map(|i| i.status);
+    Ok(if status.as_deref() == Some("pending") {
+        Report::new(Status::Stale, &req.currency)
+    } else {
+        let mut r = Report::new(Status::Duplicate, &req.currency);
+        r.duplicate_of = Some(import_id);
+        r
+    })
+}
+
+/// What an undo did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undo {
+    /// The import's lines were withdrawn: how many.
+    Done(u64),
+    /// An earlier request undid it; nothing changed.
+    AlreadyUndone,
+    /// No committed import of this id for this tenant (and reseller).
+    NotFound,
+}
+
+/// Withdraws a committed import's lines, once: the status moves from `committed` to `undone`
+/// with a conditional update inside the transaction that withdraws the lines.
 pub async fn undo_import(
     db: &Db,
     tenant_id: i64,
     reseller_id: Option<i64>,
     import_id: i64,
     user_id: Option<i64>,
-) -> anyhow::Result<Option<u64>> {
+) -> anyhow::Result<Undo> {
     let Some(import) = store::import_by_id(db, tenant_id, reseller_id, import_id).await? else {
-        return Ok(None);
+        return Ok(Undo::NotFound);
     };
-    if import.status != "committed" {
-        return Ok(None);
-    }
     let mut tx = db.begin().await?;
+    let owner = import.reseller_id.unwrap_or(0);
+    db::network::lock_resellers(&mut tx, tenant_id, &[owner]).await?;
+    if store::mark_undone(&mut tx, tenant_id, import_id).await? == 0 {
+        drop(tx);
+        let now = store::import_by_id(db, tenant_id, reseller_id, import_id).await?;
+        return Ok(match now.map(|i| i.status) {
+            Some(s) if s == "undone" => Undo::AlreadyUndone,
+            _ => Undo::NotFound,
+        });
+    }
     let withdrawn = store::withdraw_import(&mut tx, tenant_id, import_id, "undone").await?;
-    store::set_import_status(&mut tx, tenant_id, import_id, "undone").await?;
     for (reseller_id, from, to) in store::import_date_spans(&mut tx, tenant_id, import_id).await? {
         super::effects::range_changed(&mut tx, tenant_id, reseller_id, from, to).await?;
     }
@@ -308,7 +407,7 @@ pub async fn undo_import(
     )
     .await?;
     tx.commit().await?;
-    Ok(Some(withdrawn))
+    Ok(Undo::Done(withdrawn))
 }
 
 fn new_import<'a>(req: &'a Request, hash: &'a str) -> NewImport<'a> {

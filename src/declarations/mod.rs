@@ -13,7 +13,7 @@ pub mod form;
 pub mod pipeline;
 pub mod review;
 
-pub use commit::{commit_import, plan, stage, undo_import};
+pub use commit::{commit_import, plan, stage, undo_import, Guard, IdempotencyKey, Undo};
 pub use pipeline::Input;
 
 use crate::domain::network::Source;
@@ -36,6 +36,9 @@ pub enum Status {
     Refused,
     /// Staged by a web upload, waiting for the user's commit.
     Pending,
+    /// A staged upload's commit came from a preview that has changed since (its one-time token
+    /// is not the current one): nothing was written.
+    Stale,
 }
 
 /// What to do with earlier lines of the period a new import covers.
@@ -168,7 +171,7 @@ impl Report {
     /// Exit code of the CLI: 2 when nothing could be imported as asked.
     pub fn exit_code(&self) -> u8 {
         match self.status {
-            Status::Duplicate | Status::Refused => 2,
+            Status::Duplicate | Status::Refused | Status::Stale => 2,
             _ => 0,
         }
     }

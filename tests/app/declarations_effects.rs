@@ -3,7 +3,7 @@
 //! transaction as the lines.
 
 use crate::declarations::{scalar, setup};
-use crate::declarations_web::upload;
+use crate::declarations_web::{commit, upload};
 use crate::helpers::{spawn_app, TestApp};
 use crate::seed::PASSWORD;
 use rust_xlsxwriter::Workbook;
@@ -29,9 +29,7 @@ async fn declare(app: &TestApp, r: &reqwest::Client, name: &str, file: Vec<u8>) 
     assert_eq!(resp.status(), 303, "upload of {name}");
     let page = resp.headers()["location"].to_str().unwrap().to_string();
     let id = page.rsplit('/').next().unwrap().to_string();
-    let resp = app
-        .post_form(r, &page, &format!("/imports/{id}/commit"), &[])
-        .await;
+    let resp = commit(app, r, &page, "add").await;
     assert_eq!(resp.status(), 303);
     id
 }

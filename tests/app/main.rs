@@ -18,6 +18,7 @@ mod challenges_browser;
 mod challenges_http;
 mod challenges_support;
 mod concurrency;
+mod concurrency_declarations;
 mod concurrency_points;
 mod declarations;
 mod declarations_api;
