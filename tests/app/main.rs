@@ -20,6 +20,7 @@ mod challenges_support;
 mod concurrency;
 mod concurrency_declarations;
 mod concurrency_points;
+mod concurrency_reference;
 mod declarations;
 mod declarations_api;
 mod declarations_effects;
