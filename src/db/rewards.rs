@@ -45,16 +45,24 @@ pub async fn insert(tx: &mut Tx, tenant_id: i64, r: &RewardInput<'_>) -> Result<
         .bind(r.points_cost).bind(r.stock).bind(r.active).bind(now()).fetch_one(c).await)
 }
 
+/// Saves an edit. `shown` is the stock the form showed: when it and the new stock are both
+/// numbers, their difference is applied to the stock as it is now (orders placed since the form
+/// was shown keep their units; never below zero); otherwise the new stock is set as typed.
 pub async fn update(
     tx: &mut Tx,
     tenant_id: i64,
     id: i64,
     r: &RewardInput<'_>,
+    shown: Option<i64>,
 ) -> Result<u64, sqlx::Error> {
-    let sql = "update rewards set name = $3, description = $4, points_cost = $5, stock = $6, active = $7, updated_at = $8 \
+    let delta = shown.zip(r.stock).map(|(before, after)| after - before);
+    let sql = "update rewards set name = $3, description = $4, points_cost = $5, active = $7, updated_at = $8, \
+               stock = case when $9 is null or stock is null then $6 \
+                            when stock + $9 < 0 then 0 else stock + $9 end \
                where tenant_id = $1 and id = $2";
     with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(id).bind(r.name).bind(r.description)
-        .bind(r.points_cost).bind(r.stock).bind(r.active).bind(now()).execute(c).await.map(|r| r.rows_affected()))
+        .bind(r.points_cost).bind(r.stock).bind(r.active).bind(now()).bind(delta)
+        .execute(c).await.map(|r| r.rows_affected()))
 }
 
 /// Takes one unit of stock if there is one: the condition in the statement is what makes two

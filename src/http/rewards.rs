@@ -206,7 +206,8 @@ async fn update(
         stock,
         active: v.active == "true",
     };
-    if store::update(&mut tx, staff.tenant.id, id, &input).await? == 0 {
+    let shown = v.stock_shown.trim().parse::<i64>().ok();
+    if store::update(&mut tx, staff.tenant.id, id, &input, shown).await? == 0 {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;

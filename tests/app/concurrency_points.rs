@@ -189,3 +189,54 @@ async fn twenty_revocations_of_an_api_token_revoke_it_once() {
         .unwrap();
     assert_eq!(refused.status(), 401);
 }
+
+#[tokio::test]
+async fn a_reward_edited_while_orders_come_in_keeps_the_units_they_took() {
+    let (app, tenant, r1, _) = world().await;
+    credit(&app.db, tenant, r1, 100).await;
+    let mug = reward(&app.db, tenant, "Mug", 10, Some(5)).await;
+    let m = app.login("a.manager@test.example", PASSWORD).await;
+    let path = format!("/rewards/{mug}");
+    let order = |n: usize| {
+        let db = app.db.clone();
+        async move {
+            for _ in 0..n {
+                challenges::redeem(&db, tenant, r1, None, mug)
+                    .await
+                    .unwrap();
+            }
+        }
+    };
+    // The manager opens the catalogue, `n` orders come in, the manager saves `stock`.
+    let edit = |n: usize, stock: &'static str| {
+        let (app, m, path) = (&app, &m, &path);
+        async move {
+            let mut fields = page_form(app, m, "/rewards", path, &[]).await;
+            order(n).await;
+            fields.extend(
+                [
+                    ("name", "Mug"),
+                    ("points_cost", "10"),
+                    ("stock", stock),
+                    ("active", "true"),
+                ]
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+            );
+            let resp = m.post(app.url(path)).form(&fields).send().await.unwrap();
+            assert_eq!(resp.status(), 303);
+            scalar(&app.db, "select coalesce(stock, -1) from rewards").await
+        }
+    };
+    assert_eq!(
+        edit(2, "5").await,
+        3,
+        "a rename does not bring ordered units back"
+    );
+    assert_eq!(edit(1, "8").await, 7, "raised by five from the three shown");
+    assert_eq!(
+        edit(2, "0").await,
+        0,
+        "lowered past what orders left: none, never fewer"
+    );
+    assert_eq!(edit(0, "").await, -1, "an empty stock means unlimited");
+}
