@@ -6,6 +6,7 @@
 //! period, the mapping memory and the audit entry. Either all of it is committed or none.
 
 use super::effects::Change;
+use super::guard::Guard;
 use super::pipeline::{produce, Analysed, Batch, Catalogue, Context, CustomerHasher, Input, Msg};
 use super::review::ReviewRules;
 use super::{
@@ -76,8 +77,8 @@ pub async fn plan(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Report
 }
 
 /// A web upload: plans it and keeps it as a pending import (file, options, preview, one-time
-/// commit token) until the user commits. Unreadable files and duplicates store nothing; a file whose required columns
-/// were not found is kept, so that the user can map them.
+/// commit token) until the user commits. Unreadable files and duplicates store nothing; a file
+/// whose required columns were not found is kept, so that the user can map them.
 pub async fn stage(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Report> {
     let mut report = plan(db, secret, req).await?;
     let keep = match report.status {
@@ -131,30 +132,6 @@ pub async fn restage(
         }
     }
     Ok(report)
-}
-
-/// What, besides the content hash of a new import, makes a commit happen once.
-#[derive(Clone, Copy)]
-pub enum Guard<'a> {
-    /// A staged web upload: committed only while still pending, and only from the preview
-    /// showing its current one-time token (`imports.commit_token`), so a second click, or a
-    /// click on a preview corrected since in another tab, writes nothing.
-    Staged {
-        import_id: i64,
-        commit_token: &'a str,
-    },
-    /// An API request with an Idempotency-Key: the key is claimed in the commit's transaction
-    /// and the response remembered with it there, so a retry arriving meanwhile writes nothing.
-    Keyed(&'a IdempotencyKey),
-}
-
-/// An API Idempotency-Key with what is remembered under it.
-pub struct IdempotencyKey {
-    pub key: String,
-    /// The fingerprint of the request that came with the key.
-    pub request_hash: String,
-    /// The HTTP status the API answers a committed import with (kept with the report).
-    pub committed_status: u16,
 }
 
 /// Commits an import in one transaction: a new one (CLI, API) or a staged one
@@ -211,7 +188,7 @@ pub async fn commit_import(
         }
         Ok(0) => {
             drop(tx);
-            return not_pending(db, req, import_id).await;
+            return super::guard::not_pending(db, req, import_id).await;
         }
         other => other?,
     };
@@ -338,76 +315,6 @@ pub async fn commit_import(
     tx.commit().await?;
     clock.lap("commit");
     Ok(report)
-}
-
-/// Why a staged import was not committed: it is not pending any more (an earlier click
-/// committed it: `Duplicate` naming it), or its preview changed since the form was shown
-/// (`Stale`).
-async fn not_pending(db: &Db, req: &Request, import_id: i64) -> anyhow::Result<Report> {
-    let status = store::import_by_id(db, req.tenant_id, Some(req.reseller_id), import_id)
-        .await?
-        .map(|i| i.status);
-    Ok(if status.as_deref() == Some("pending") {
-        Report::new(Status::Stale, &req.currency)
-    } else {
-        let mut r = Report::new(Status::Duplicate, &req.currency);
-        r.duplicate_of = Some(import_id);
-        r
-    })
-}
-
-/// What an undo did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Undo {
-    /// The import's lines were withdrawn: how many.
-    Done(u64),
-    /// An earlier request undid it; nothing changed.
-    AlreadyUndone,
-    /// No committed import of this id for this tenant (and reseller).
-    NotFound,
-}
-
-/// Withdraws a committed import's lines, once: the status moves from `committed` to `undone`
-/// with a conditional update inside the transaction that withdraws the lines.
-pub async fn undo_import(
-    db: &Db,
-    tenant_id: i64,
-    reseller_id: Option<i64>,
-    import_id: i64,
-    user_id: Option<i64>,
-) -> anyhow::Result<Undo> {
-    let Some(import) = store::import_by_id(db, tenant_id, reseller_id, import_id).await? else {
-        return Ok(Undo::NotFound);
-    };
-    let mut tx = db.begin().await?;
-    let owner = import.reseller_id.unwrap_or(0);
-    db::network::lock_resellers(&mut tx, tenant_id, &[owner]).await?;
-    if store::mark_undone(&mut tx, tenant_id, import_id).await? == 0 {
-        drop(tx);
-        let now = store::import_by_id(db, tenant_id, reseller_id, import_id).await?;
-        return Ok(match now.map(|i| i.status) {
-            Some(s) if s == "undone" => Undo::AlreadyUndone,
-            _ => Undo::NotFound,
-        });
-    }
-    let withdrawn = store::withdraw_import(&mut tx, tenant_id, import_id, "undone").await?;
-    for (reseller_id, from, to) in store::import_date_spans(&mut tx, tenant_id, import_id).await? {
-        super::effects::range_changed(&mut tx, tenant_id, reseller_id, from, to).await?;
-    }
-    audit::record(
-        &mut tx,
-        audit::Entry {
-            tenant_id: Some(tenant_id),
-            user_id,
-            action: "undo",
-            entity: "import",
-            entity_id: import_id.to_string(),
-            detail: serde_json::json!({ "withdrawn_lines": withdrawn }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Undo::Done(withdrawn))
 }
 
 fn new_import<'a>(req: &'a Request, hash: &'a str) -> NewImport<'a> {

@@ -86,7 +86,7 @@ pub fn locations(responses: &[reqwest::Response]) -> Vec<String> {
 
 /// The fields a browser submits with the form whose action ends with `action`: its hidden
 /// inputs and its checked radio buttons, then `extra` (which replaces a field of the same name).
-pub fn form_fields(html: &str, action: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+fn form_fields(html: &str, action: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
     let doc = scraper::Html::parse_document(html);
     let form = scraper::Selector::parse(&format!("form[action$='{action}']")).expect("selector");
     let inputs = scraper::Selector::parse("input[type=hidden], input[type=radio][checked]")
@@ -115,13 +115,6 @@ pub async fn page_form(
     action: &str,
     extra: &[(&str, &str)],
 ) -> Vec<(String, String)> {
-    let html = client
-        .get(app.url(page))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body");
+    let (_, html) = crate::declarations_form::get(app, client, page).await;
     form_fields(&html, action, extra)
 }

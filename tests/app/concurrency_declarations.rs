@@ -3,30 +3,13 @@
 //! its Idempotency-Key; and distinct declarations of one reseller sent at once all succeed.
 //! Each test runs on SQLite and, with RELAIS_TEST_POSTGRES_URL, on PostgreSQL.
 
-use crate::concurrency::{
-    at_once, form_fields, locations, once_then, page_form, same_form, tally, N,
-};
+use crate::concurrency::{at_once, locations, once_then, page_form, same_form, tally, N};
 use crate::declarations::{scalar, setup};
-use crate::declarations_form::{add_line, challenge, figures, new_draft, reseller_id, today};
+use crate::declarations_effects::sheet;
+use crate::declarations_form::{add_line, challenge, figures, get, new_draft, reseller_id, today};
 use crate::declarations_web::{location, upload};
 use crate::helpers::{spawn_app, TestApp};
 use crate::seed::PASSWORD;
-use rust_xlsxwriter::Workbook;
-
-fn sheet(rows: &[(&str, i64)], day: chrono::NaiveDate) -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    for (c, h) in ["Date", "SKU", "Quantité"].iter().enumerate() {
-        ws.write(0, c as u16, *h).unwrap();
-    }
-    for (i, (code, q)) in rows.iter().enumerate() {
-        let r = i as u32 + 1;
-        ws.write(r, 0, day.format("%d/%m/%Y").to_string()).unwrap();
-        ws.write(r, 1, *code).unwrap();
-        ws.write(r, 2, *q as f64).unwrap();
-    }
-    wb.save_to_buffer().unwrap()
-}
 
 /// Tenant alpha with its catalogue, a live one-point-per-unit challenge and the reseller's
 /// logged-in client: (tenant, reseller id, client).
@@ -78,7 +61,7 @@ async fn twenty_commits_of_one_preview_store_it_once() {
     assert_eq!(tally(&answers), once_then("303 success", "303 info", N));
     assert_eq!(
         locations(&answers),
-        [preview.clone()],
+        [preview.as_str()],
         "every click lands on the import"
     );
     assert_eq!(
@@ -99,14 +82,7 @@ async fn twenty_commits_of_one_preview_store_it_once() {
         (5, 5, 0),
         "figures and points once"
     );
-    let page = r
-        .get(app.url(&preview))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = get(&app, &r, &preview).await;
     assert!(
         !page.contains("/commit"),
         "the committed import offers no second commit"
@@ -166,7 +142,7 @@ async fn twenty_undos_withdraw_an_import_once() {
     let url = app.url(&format!("{preview}/undo"));
     let answers = at_once(same_form(&r, &url, &fields, N)).await;
     assert_eq!(tally(&answers), once_then("303 success", "303 info", N));
-    assert_eq!(locations(&answers), [preview.clone()]);
+    assert_eq!(locations(&answers), [preview.as_str()]);
     assert_eq!(
         count(&app, "select count(*) from audit_log where action = 'undo'").await,
         1
@@ -264,15 +240,7 @@ async fn twenty_submits_of_one_draft_write_it_once() {
         )
         .await;
     }
-    let html = r
-        .get(app.url(&draft))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let fields = form_fields(&html, &draft, &[("action", "submit")]);
+    let fields = page_form(&app, &r, &draft, &draft, &[("action", "submit")]).await;
     let answers = at_once(same_form(&r, &app.url(&draft), &fields, N)).await;
     assert_eq!(tally(&answers), once_then("303 success", "303 info", N));
     assert_eq!(locations(&answers), ["/declare"]);
@@ -409,15 +377,7 @@ async fn fifty_distinct_form_declarations_of_one_reseller_at_once_all_succeed() 
             &[("product", product), ("quantity", "1"), ("sale_date", &day)],
         )
         .await;
-        let html = r
-            .get(app.url(&draft))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let fields = form_fields(&html, &draft, &[("action", "submit")]);
+        let fields = page_form(&app, &r, &draft, &draft, &[("action", "submit")]).await;
         requests.push(r.post(app.url(&draft)).form(&fields));
     }
     let answers = at_once(requests).await;

@@ -7,38 +7,15 @@ use crate::challenges_support::*;
 use crate::concurrency::{at_once, locations, once_then, page_form, same_form, tally, N};
 use crate::declarations::scalar;
 use crate::helpers::{spawn_app, TestApp};
-use crate::seed::{self, PASSWORD};
+use crate::seed::PASSWORD;
 use relais::challenges;
 
-/// Tenant alpha: resellers A-001 (user a.reseller) and A-002, a line each in March 2026, and a
-/// draft challenge over March; returns (app, tenant, A-001's id, the challenge).
+/// `challenges_support::spring` (its challenge still a draft) on a new app: (app, tenant,
+/// A-001's id, the challenge).
 async fn world() -> (TestApp, i64, i64, i64) {
     let app = spawn_app().await;
-    let (a, _) = seed::two_tenants(&app.db).await;
-    let db = &app.db;
-    let r1 = relais::db::network::by_organisation(db, a.tenant_id, a.organisation_id)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let (r2, _) = seed::reseller(db, a.tenant_id, "A-002", None).await;
-    let mower = product(db, a.tenant_id, "M-1", "mowers").await;
-    line(
-        db,
-        a.tenant_id,
-        Line::new(r1, mower, "2026-03-10", "2026-03-12", 3, 30_000),
-    )
-    .await;
-    line(
-        db,
-        a.tenant_id,
-        Line::new(r2, mower, "2026-03-11", "2026-03-30", 1, 1_000),
-    )
-    .await;
-    let challenge = challenges::create(db, a.tenant_id, None, &header("Spring"), &march_def())
-        .await
-        .unwrap();
-    (app, a.tenant_id, r1, challenge)
+    let s = spring(&app.db).await;
+    (app, s.tenant, s.r1, s.challenge)
 }
 
 /// Ledger keys booked as earned more than once: a double booking leaves some.
@@ -76,7 +53,7 @@ async fn twenty_launches_recomputes_and_closes_of_a_challenge_change_it_once() {
 
     let answers = fire("launch").await;
     assert_eq!(tally(&answers), once_then("303 success", "303 info", N));
-    assert_eq!(locations(&answers), [page.clone()]);
+    assert_eq!(locations(&answers), [page.as_str()]);
     assert_eq!(audits(&app, "challenge.launch").await, 1);
     assert_eq!(totals(&app.db, tenant, r1).await, (58, 0));
 

@@ -8,7 +8,8 @@ use crate::helpers::{spawn_app, TestApp};
 use crate::seed::PASSWORD;
 use rust_xlsxwriter::Workbook;
 
-fn sheet(rows: &[(&str, i64)], day: chrono::NaiveDate) -> Vec<u8> {
+/// A sales sheet with French headers (Date, SKU, Quantité): one row per (code, quantity).
+pub fn sheet(rows: &[(&str, i64)], day: chrono::NaiveDate) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     for (c, h) in ["Date", "SKU", "Quantité"].iter().enumerate() {

@@ -53,8 +53,14 @@ fn period(p: Option<&str>) -> Result<Dates, ()> {
     }
 }
 
-fn bad_period() -> Response {
-    error(StatusCode::UNPROCESSABLE_ENTITY, "period must be YYYY-MM")
+/// A request refused before any work: its status and message.
+type Refusal = (StatusCode, String);
+
+fn bad_period() -> Refusal {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "period must be YYYY-MM".into(),
+    )
 }
 
 async fn post_lines(
@@ -67,26 +73,26 @@ async fn post_lines(
     let hash = crate::auth::token_hash_bytes(&body);
     let key = match idempotency_key(&headers, &hash) {
         Ok(k) => k,
-        Err(refused) => return Ok(refused),
+        Err((status, message)) => return Ok(error(status, message)),
     };
     if let Some(recorded) = replay(&state, &api, key.as_ref()).await? {
         return Ok(recorded);
     }
     let resp = match lines_request(&api, &ctx, &body) {
         Ok(req) => commit(&state, &req, key.as_ref()).await?,
-        Err(refused) => refused,
+        Err((status, message)) => error(status, message),
     };
     settle(&state, &api, key.as_ref(), resp).await
 }
 
-/// The declaration a JSON body asks for, or the answer to a malformed one.
-fn lines_request(api: &ApiReseller, ctx: &Ctx, body: &[u8]) -> Result<Request, Response> {
+/// The declaration a JSON body asks for, or why a malformed one is refused.
+fn lines_request(api: &ApiReseller, ctx: &Ctx, body: &[u8]) -> Result<Request, Refusal> {
     let parsed: LinesBody = serde_json::from_slice(body)
-        .map_err(|e| error(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))?;
+        .map_err(|e| (StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))?;
     if parsed.lines.is_empty() {
-        return Err(error(
+        return Err((
             StatusCode::UNPROCESSABLE_ENTITY,
-            "lines must not be empty",
+            "lines must not be empty".into(),
         ));
     }
     let period = period(parsed.period.as_deref()).map_err(|()| bad_period())?;
@@ -137,7 +143,7 @@ async fn post_file(
     let hash = crate::auth::token_hash_bytes(&fingerprint);
     let key = match idempotency_key(&headers, &hash) {
         Ok(k) => k,
-        Err(refused) => return Ok(refused),
+        Err((status, message)) => return Ok(error(status, message)),
     };
     if let Some(recorded) = replay(&state, &api, key.as_ref()).await? {
         return Ok(recorded);
@@ -151,7 +157,10 @@ async fn post_file(
             let req = request(&api, &ctx, input, period, overlap);
             commit(&state, &req, key.as_ref()).await?
         }
-        Err(()) => bad_period(),
+        Err(()) => {
+            let (status, message) = bad_period();
+            error(status, message)
+        }
     };
     settle(&state, &api, key.as_ref(), resp).await
 }
@@ -203,7 +212,7 @@ async fn commit(
 fn idempotency_key(
     headers: &HeaderMap,
     request_hash: &str,
-) -> Result<Option<IdempotencyKey>, Response> {
+) -> Result<Option<IdempotencyKey>, Refusal> {
     let Some(key) = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -213,9 +222,9 @@ fn idempotency_key(
         return Ok(None);
     };
     if key.len() > 255 {
-        return Err(error(
+        return Err((
             StatusCode::BAD_REQUEST,
-            "Idempotency-Key is longer than 255 characters",
+            "Idempotency-Key is longer than 255 characters".into(),
         ));
     }
     Ok(Some(IdempotencyKey {
