@@ -89,6 +89,57 @@ async fn twenty_commits_of_one_preview_store_it_once() {
     );
 }
 
+#[tokio::test]
+async fn a_commit_from_a_preview_corrected_since_writes_nothing() {
+    let app = spawn_app().await;
+    let (tenant, reseller, r) = world(&app).await;
+    let day = today() - chrono::Duration::days(2);
+    let preview = staged(&app, &r, "c.xlsx", sheet(&[("SC-20", 2)], day)).await;
+    // The preview is open in one tab; in another, its columns are corrected.
+    let old_form = page_form(&app, &r, &preview, "/commit", &[("overlap", "add")]).await;
+    let columns = [
+        ("col_0", "sale_date"),
+        ("col_1", "product"),
+        ("col_2", "quantity"),
+    ];
+    let fields = page_form(&app, &r, &preview, "/mapping", &columns).await;
+    let resp = r
+        .post(app.url(&format!("{preview}/mapping")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+
+    let url = app.url(&format!("{preview}/commit"));
+    let resp = r.post(&url).form(&old_form).send().await.unwrap();
+    assert_eq!(location(&resp), preview, "back to the current preview");
+    assert_eq!(
+        crate::concurrency::flash(&resp).map(|f| f.0).as_deref(),
+        Some("error")
+    );
+    let mut no_token = old_form.clone();
+    no_token.retain(|(k, _)| k != "commit_token");
+    let resp = r.post(&url).form(&no_token).send().await.unwrap();
+    assert_eq!(location(&resp), preview);
+    assert_eq!(
+        count(&app, "select count(*) from declaration_lines").await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from imports where status = 'pending'"
+        )
+        .await,
+        1
+    );
+
+    let answers = commit_n(&app, &r, &preview, "add").await;
+    assert_eq!(tally(&answers), once_then("303 success", "303 info", N));
+    assert_eq!(figures(&app, tenant, reseller).await, (2, 2, 0));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_replacing_commits_withdraw_the_earlier_lines_once() {
     let app = spawn_app().await;
