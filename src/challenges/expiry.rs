@@ -4,7 +4,7 @@
 //! does with one validity for all. Whatever is left of a lot past its date expires.
 
 use crate::db::points::{self as ledger_db, AccountRow, Exec, NewEntry};
-use crate::db::{rewards, Db};
+use crate::db::{network, Db};
 use chrono::NaiveDate;
 
 /// Points due to expire on `as_of`, per lot: (lot id, points).
@@ -74,7 +74,7 @@ pub async fn expire_due(db: &Db, tenant_id: i64, today: NaiveDate) -> Result<i64
     let mut total = 0;
     for reseller_id in ledger_db::resellers_with_expiring(db, tenant_id, today).await? {
         let mut tx = db.begin().await?;
-        rewards::lock_account(&mut tx, tenant_id, reseller_id).await?;
+        network::lock_resellers(&mut tx, tenant_id, &[reseller_id]).await?;
         let rows = ledger_db::account(Exec::Tx(&mut tx), tenant_id, reseller_id).await?;
         let entries: Vec<NewEntry> = due(&rows, today)
             .into_iter()

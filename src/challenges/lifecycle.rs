@@ -3,7 +3,7 @@
 
 use super::recompute::recompute_in;
 use super::{standings, ChallengeError, TenantPoints};
-use crate::db::challenges::{self as store, Header};
+use crate::db::challenges::{self as store, ChallengeRow, Header};
 use crate::db::points::Exec;
 use crate::db::{audit, Db, Tx};
 use crate::domain::points::def::ChallengeDef;
@@ -81,7 +81,7 @@ pub async fn save(
     def: &ChallengeDef,
 ) -> Result<i64, ChallengeError> {
     let mut tx = db.begin().await?;
-    let c = store::by_id(Exec::Tx(&mut tx), tenant_id, id)
+    let c = store::lock(&mut tx, tenant_id, id)
         .await?
         .ok_or(ChallengeError::NotFound)?;
     let mut def = def.clone();
@@ -130,7 +130,18 @@ pub async fn save(
     Ok(version)
 }
 
+/// Why a status change did not happen: no such challenge, already done (the challenge is
+/// already `done`), or not possible from where it is.
+fn not_moved(c: Option<&ChallengeRow>, done: &str) -> ChallengeError {
+    match c {
+        None => ChallengeError::NotFound,
+        Some(c) if c.status == done => ChallengeError::AlreadyDone,
+        Some(_) => ChallengeError::WrongStatus,
+    }
+}
+
 /// Draft → running: the challenge starts earning points for every line already declared in it.
+/// A second launch finds it running and changes nothing (`AlreadyDone`).
 pub async fn launch(
     db: &Db,
     tenant_id: i64,
@@ -138,8 +149,9 @@ pub async fn launch(
     user: Option<i64>,
 ) -> Result<(), ChallengeError> {
     let mut tx = db.begin().await?;
+    let c = store::lock(&mut tx, tenant_id, id).await?;
     if store::set_status(&mut tx, tenant_id, id, "draft", "running").await? == 0 {
-        return Err(ChallengeError::WrongStatus);
+        return Err(not_moved(c.as_ref(), "running"));
     }
     let tenant = TenantPoints::load(Exec::Tx(&mut tx), tenant_id).await?;
     let c = store::by_id(Exec::Tx(&mut tx), tenant_id, id)
@@ -161,7 +173,7 @@ pub async fn launch(
 
 /// Running → closed: a last full recomputation, then the final ranks are frozen and kept. Later
 /// reviews still move the ledger (a pending line approved after the close is paid), never the
-/// frozen standings.
+/// frozen standings. A second close finds it closed and changes nothing (`AlreadyDone`).
 pub async fn close(
     db: &Db,
     tenant_id: i64,
@@ -169,13 +181,12 @@ pub async fn close(
     user: Option<i64>,
 ) -> Result<(), ChallengeError> {
     let mut tx = db.begin().await?;
+    let c = store::lock(&mut tx, tenant_id, id).await?;
+    let c = match c {
+        Some(c) if c.status == "running" => c,
+        other => return Err(not_moved(other.as_ref(), "closed")),
+    };
     let tenant = TenantPoints::load(Exec::Tx(&mut tx), tenant_id).await?;
-    let c = store::by_id(Exec::Tx(&mut tx), tenant_id, id)
-        .await?
-        .ok_or(ChallengeError::NotFound)?;
-    if c.status != "running" {
-        return Err(ChallengeError::WrongStatus);
-    }
     let (_, outcome) = recompute_in(&mut tx, &tenant, &c, None).await?;
     store::write_standings(
         &mut tx,
@@ -186,7 +197,9 @@ pub async fn close(
         true,
     )
     .await?;
-    store::set_status(&mut tx, tenant_id, id, "running", "closed").await?;
+    if store::set_status(&mut tx, tenant_id, id, "running", "closed").await? == 0 {
+        return Err(ChallengeError::WrongStatus);
+    }
     record(
         &mut tx,
         tenant_id,
@@ -201,16 +214,20 @@ pub async fn close(
 }
 
 /// Closes every running challenge of the tenant whose last day is before `today` (the tenant's
-/// day); returns their ids. The challenge-close job calls this once a day; running it twice
-/// closes nothing more.
+/// day); returns the ids it closed. The challenge-close job calls this once a day; running it
+/// twice, or while a manager closes one of them, closes each once.
 pub async fn close_due(
     db: &Db,
     tenant_id: i64,
     today: NaiveDate,
 ) -> Result<Vec<i64>, ChallengeError> {
-    let due = store::due(db, tenant_id, today).await?;
-    for id in &due {
-        close(db, tenant_id, *id, None).await?;
+    let mut closed = Vec::new();
+    for id in store::due(db, tenant_id, today).await? {
+        match close(db, tenant_id, id, None).await {
+            Ok(()) => closed.push(id),
+            Err(ChallengeError::AlreadyDone) => {}
+            Err(e) => return Err(e),
+        }
     }
-    Ok(due)
+    Ok(closed)
 }

@@ -40,6 +40,9 @@ pub enum ChallengeError {
     /// A closed challenge keeps its rules; a draft cannot be closed, a running one not relaunched.
     #[error("the challenge cannot do this in its current status")]
     WrongStatus,
+    /// The launch or close asked for has already happened (a double click, a second manager).
+    #[error("the challenge is already in that status")]
+    AlreadyDone,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
     #[error(transparent)]

@@ -137,20 +137,21 @@ pub async fn recompute_in(
     ))
 }
 
-/// Recomputes a whole challenge in its own transaction (manual "recompute", tests, benchmark).
+/// Recomputes a whole challenge in its own transaction (manual "recompute", tests, benchmark),
+/// holding it locked: a second recompute waits, then finds nothing left to book.
 pub async fn recompute(
     db: &Db,
     tenant_id: i64,
     challenge_id: i64,
 ) -> Result<Recomputed, ChallengeError> {
     let mut tx = db.begin().await?;
-    let tenant = TenantPoints::load(Exec::Tx(&mut tx), tenant_id).await?;
-    let c = crate::db::challenges::by_id(Exec::Tx(&mut tx), tenant_id, challenge_id)
+    let c = crate::db::challenges::lock(&mut tx, tenant_id, challenge_id)
         .await?
         .ok_or(ChallengeError::NotFound)?;
     if c.status == "draft" {
         return Err(ChallengeError::WrongStatus);
     }
+    let tenant = TenantPoints::load(Exec::Tx(&mut tx), tenant_id).await?;
     let (done, _) = recompute_in(&mut tx, &tenant, &c, None).await?;
     tx.commit().await?;
     Ok(done)

@@ -21,6 +21,9 @@ pub enum RedeemError {
     NotEnoughPoints { available: i64, cost: i64 },
     #[error("the redemption cannot move from its current status")]
     WrongStatus,
+    /// The approval, shipping or cancellation asked for has already happened.
+    #[error("the redemption is already in that status")]
+    AlreadyDone,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -40,7 +43,10 @@ pub async fn redeem(
     reward_id: i64,
 ) -> Result<i64, RedeemError> {
     let mut tx = db.begin().await?;
-    if !store::lock_account(&mut tx, tenant_id, reseller_id).await? {
+    if crate::db::network::lock_resellers(&mut tx, tenant_id, &[reseller_id])
+        .await?
+        .is_empty()
+    {
         return Err(RedeemError::NotFound);
     }
     let reward = store::by_id(&mut tx, tenant_id, reward_id)
@@ -102,7 +108,23 @@ pub async fn redeem(
     Ok(id)
 }
 
-/// Approve (requested → approved) or mark shipped (requested/approved → shipped).
+/// Why a redemption did not move to `to`: it is not there, it is there already (an earlier
+/// request moved it: nothing more to do), or it cannot go there from where it is.
+async fn not_moved(
+    tx: &mut crate::db::Tx,
+    tenant_id: i64,
+    id: i64,
+    to: &str,
+) -> Result<RedeemError, sqlx::Error> {
+    Ok(match store::redemption(tx, tenant_id, id).await? {
+        None => RedeemError::NotFound,
+        Some(r) if r.status == to => RedeemError::AlreadyDone,
+        Some(_) => RedeemError::WrongStatus,
+    })
+}
+
+/// Approve (requested → approved) or mark shipped (requested/approved → shipped); a second
+/// request for the same move changes nothing (`AlreadyDone`).
 pub async fn set_redemption_status(
     db: &Db,
     tenant_id: i64,
@@ -117,10 +139,7 @@ pub async fn set_redemption_status(
     };
     let mut tx = db.begin().await?;
     if store::set_redemption_status(&mut tx, tenant_id, id, from, to, by).await? == 0 {
-        return Err(match store::redemption(&mut tx, tenant_id, id).await? {
-            Some(_) => RedeemError::WrongStatus,
-            None => RedeemError::NotFound,
-        });
+        return Err(not_moved(&mut tx, tenant_id, id, to).await?);
     }
     audit::record(
         &mut tx,
@@ -139,7 +158,7 @@ pub async fn set_redemption_status(
 }
 
 /// Cancels a redemption that has not shipped: the points come back as a `refund` entry and the
-/// unit goes back into stock.
+/// unit goes back into stock, once (a second cancellation is `AlreadyDone`).
 pub async fn cancel_redemption(
     db: &Db,
     tenant_id: i64,
@@ -150,7 +169,7 @@ pub async fn cancel_redemption(
     let r = store::redemption(&mut tx, tenant_id, id)
         .await?
         .ok_or(RedeemError::NotFound)?;
-    store::lock_account(&mut tx, tenant_id, r.reseller_id).await?;
+    crate::db::network::lock_resellers(&mut tx, tenant_id, &[r.reseller_id]).await?;
     if store::set_redemption_status(
         &mut tx,
         tenant_id,
@@ -162,7 +181,7 @@ pub async fn cancel_redemption(
     .await?
         == 0
     {
-        return Err(RedeemError::WrongStatus);
+        return Err(not_moved(&mut tx, tenant_id, id, "cancelled").await?);
     }
     store::return_stock(&mut tx, tenant_id, r.reward_id).await?;
     let tenant = TenantPoints::load(Exec::Tx(&mut tx), tenant_id).await?;

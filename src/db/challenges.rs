@@ -43,7 +43,23 @@ pub async fn by_id(
     with_exec!(exec, c => sqlx::query_as::<_, ChallengeRow>(&sql).bind(tenant_id).bind(id).fetch_optional(c).await)
 }
 
+/// The challenge, locked until `tx` ends: whoever recomputes it, changes its rules or its
+/// status holds it, so that two of them never both read the ledger as it was before the other
+/// and both book what it lacked.
+pub async fn lock(
+    tx: &mut Tx,
+    tenant_id: i64,
+    id: i64,
+) -> Result<Option<ChallengeRow>, sqlx::Error> {
+    let sql = format!(
+        "select {COLUMNS} from challenges where tenant_id = $1 and id = $2{}",
+        tx.for_update()
+    );
+    with_tx!(tx, c => sqlx::query_as::<_, ChallengeRow>(&sql).bind(tenant_id).bind(id).fetch_optional(c).await)
+}
+
 /// Running and closed challenges whose dates meet `[from, to]`: the ones a line change can move.
+/// They are locked (in id order) until `tx` ends, as [`lock`] does.
 pub async fn live_between(
     tx: &mut Tx,
     tenant_id: i64,
@@ -52,7 +68,8 @@ pub async fn live_between(
 ) -> Result<Vec<ChallengeRow>, sqlx::Error> {
     let sql = format!(
         "select {COLUMNS} from challenges where tenant_id = $1 and status in ('running', 'closed') \
-         and start_date <= $3 and end_date >= $2 order by id"
+         and start_date <= $3 and end_date >= $2 order by id{}",
+        tx.for_update()
     );
     with_tx!(tx, c => sqlx::query_as::<_, ChallengeRow>(&sql).bind(tenant_id).bind(from).bind(to).fetch_all(c).await)
 }
@@ -216,12 +233,21 @@ pub struct NewStanding {
     pub league_rank: i64,
 }
 
+const STANDINGS_UPSERT: &str = " on conflict (challenge_id, reseller_id) do update set \
+    league = excluded.league, lines = excluded.lines, units = excluded.units, amount_cents = excluded.amount_cents, \
+    points_confirmed = excluded.points_confirmed, points_pending = excluded.points_pending, \
+    points_capped = excluded.points_capped, tier_basis = excluded.tier_basis, tier_reached = excluded.tier_reached, \
+    next_tier = excluded.next_tier, next_tier_missing = excluded.next_tier_missing, hit_cap = excluded.hit_cap, \
+    rank = excluded.rank, league_rank = excluded.league_rank, frozen = excluded.frozen, updated_at = excluded.updated_at";
+
 const STANDINGS_INSERT: &str = "insert into challenge_participants (tenant_id, challenge_id, reseller_id, league, lines, units, \
     amount_cents, points_confirmed, points_pending, points_capped, tier_basis, tier_reached, next_tier, \
     next_tier_missing, hit_cap, rank, league_rank, frozen, updated_at) ";
 
-/// Replaces the standings of `rows`' resellers (all of them when `all`, dropping those no longer
-/// eligible). `frozen` marks final results.
+/// Writes the standings of `rows`' resellers (and, when `all`, drops the rows of resellers no
+/// longer among them). `frozen` marks final results. Rows are upserted rather than deleted and
+/// re-inserted: a re-insert next to another transaction's fails on the primary key, an upsert
+/// waits for it.
 pub async fn write_standings(
     tx: &mut Tx,
     tenant_id: i64,
@@ -230,16 +256,16 @@ pub async fn write_standings(
     all: bool,
     frozen: bool,
 ) -> Result<(), sqlx::Error> {
-    let delete = if all {
-        "delete from challenge_participants where tenant_id = $1 and challenge_id = $2".to_string()
-    } else {
+    if all {
         let ids: Vec<i64> = rows.iter().map(|r| r.reseller_id).collect();
-        format!(
-            "delete from challenge_participants where tenant_id = $1 and challenge_id = $2 and reseller_id in ({})",
-            id_list(&ids)
-        )
-    };
-    with_tx!(tx, c => sqlx::query(&delete).persistent(false).bind(tenant_id).bind(challenge_id).execute(c).await.map(|r| r.rows_affected()))?;
+        let mut delete =
+            "delete from challenge_participants where tenant_id = $1 and challenge_id = $2"
+                .to_string();
+        if !ids.is_empty() {
+            delete.push_str(&format!(" and reseller_id not in ({})", id_list(&ids)));
+        }
+        with_tx!(tx, c => sqlx::query(&delete).persistent(false).bind(tenant_id).bind(challenge_id).execute(c).await.map(|r| r.rows_affected()))?;
+    }
     let stamp = now();
     for chunk in rows.chunks(1_000) {
         with_tx!(tx, c => {
@@ -251,6 +277,7 @@ pub async fn write_standings(
                     .push_bind(r.tier_reached).push_bind(r.next_tier).push_bind(r.next_tier_missing)
                     .push_bind(r.hit_cap).push_bind(r.rank).push_bind(r.league_rank).push_bind(frozen).push_bind(stamp);
             });
+            qb.push(STANDINGS_UPSERT);
             qb.build().persistent(false).execute(c).await.map(|r| r.rows_affected())
         })?;
     }

@@ -294,29 +294,22 @@ pub async fn remember_mapping(
     Ok(())
 }
 
-/// Remembers that this reseller's `code` means the product (replacing an earlier choice).
+/// Remembers that this reseller's `code` means the product (replacing an earlier choice); a
+/// product of another tenant changes nothing. One upsert: a delete then insert next to another
+/// transaction doing the same fails on the unique index `product_aliases_code`.
 pub async fn set_reseller_alias(
     tx: &mut Tx,
     tenant_id: i64,
     reseller_id: i64,
     code: &str,
     product_id: i64,
-) -> Result<(), sqlx::Error> {
-    let sql = "delete from product_aliases where tenant_id = $1 and reseller_id = $2 and code = $3";
-    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(code).execute(c).await.map(|r| r.rows_affected()))?;
-    let sql = "insert into product_aliases (tenant_id, reseller_id, code, product_id, created_at) values ($1, $2, $3, $4, $5)";
+) -> Result<u64, sqlx::Error> {
+    let sql = "insert into product_aliases (tenant_id, reseller_id, code, product_id, created_at) \
+               select $1, $2, $3, id, $5 from products where tenant_id = $1 and id = $4 \
+               on conflict (tenant_id, coalesce(reseller_id, 0), code) \
+               do update set product_id = excluded.product_id, created_at = excluded.created_at";
     with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(code).bind(product_id).bind(now())
-        .execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-pub async fn product_in_tenant(
-    db: &Db,
-    tenant_id: i64,
-    product_id: i64,
-) -> Result<bool, sqlx::Error> {
-    let sql = "select count(*) from products where tenant_id = $1 and id = $2";
-    with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).bind(product_id).fetch_one(p).await).map(|n| n > 0)
+        .execute(c).await.map(|r| r.rows_affected()))
 }
 
 /// Every code that names a product for this reseller: `(code, product id, list price, is the
@@ -433,7 +426,25 @@ pub async fn list_lines(
     Ok((rows, total))
 }
 
-/// Sets the review outcome of pending lines of the tenant; returns how many changed.
+/// The resellers whose lines these are (lines of other tenants count for none).
+pub async fn line_resellers(
+    tx: &mut Tx,
+    tenant_id: i64,
+    ids: &[i64],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "select distinct reseller_id from declaration_lines where tenant_id = $1 and id in ({})",
+            super::points::id_list(chunk)
+        );
+        out.extend(with_tx!(tx, c => sqlx::query_scalar::<_, i64>(&sql).persistent(false).bind(tenant_id).fetch_all(c).await)?);
+    }
+    Ok(out)
+}
+
+/// Sets the review outcome of the tenant's lines that are still pending; returns the ids that
+/// changed (a line decided by an earlier request is not among them).
 pub async fn review_lines(
     tx: &mut Tx,
     tenant_id: i64,
@@ -441,13 +452,16 @@ pub async fn review_lines(
     status: &str,
     reason: Option<&str>,
     by: i64,
-) -> Result<u64, sqlx::Error> {
-    let mut changed = 0;
-    for id in ids {
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut changed = Vec::new();
+    for &id in ids {
         let sql = "update declaration_lines set review_status = $3, review_reason = coalesce($4, review_reason), \
                    reviewed_by = $5, reviewed_at = $6 where tenant_id = $1 and id = $2 and review_status = 'pending'";
-        changed += with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(id).bind(status).bind(reason).bind(by).bind(now())
+        let n = with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(id).bind(status).bind(reason).bind(by).bind(now())
             .execute(c).await.map(|r| r.rows_affected()))?;
+        if n == 1 {
+            changed.push(id);
+        }
     }
     Ok(changed)
 }

@@ -137,6 +137,16 @@ impl Db {
 }
 
 impl Tx {
+    /// The clause that locks the rows a `select` returns until the transaction ends: `for
+    /// update` on PostgreSQL; nothing on SQLite, where a write transaction (`BEGIN IMMEDIATE`)
+    /// already holds the database's one write lock.
+    pub fn for_update(&self) -> &'static str {
+        match self {
+            Tx::Sqlite(_) => "",
+            Tx::Postgres(_) => " for update",
+        }
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             Tx::Sqlite(t) => t.commit().await,

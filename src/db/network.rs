@@ -165,22 +165,69 @@ pub enum Upserted {
     Updated(i64),
 }
 
-/// Creates the reseller (and its organisation) or updates the one with the same code.
+const INSERT_RESELLER: &str = "insert into resellers (tenant_id, organisation_id, code, name, reseller_type, brand_organisation, \
+    country, region, city, postal_code, latitude, longitude, potential, status, manager_id, \
+    contact_email, created_at, updated_at) \
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)";
+
+/// Binds `INSERT_RESELLER`'s values onto a query, for either backend.
+macro_rules! bind_reseller {
+    ($q:expr, $tenant_id:expr, $organisation_id:expr, $r:expr) => {
+        $q.bind($tenant_id)
+            .bind($organisation_id)
+            .bind(&$r.code)
+            .bind(&$r.name)
+            .bind(&$r.reseller_type)
+            .bind(&$r.brand_organisation)
+            .bind(&$r.country)
+            .bind(&$r.region)
+            .bind(&$r.city)
+            .bind(&$r.postal_code)
+            .bind($r.latitude)
+            .bind($r.longitude)
+            .bind(&$r.potential)
+            .bind(&$r.status)
+            .bind($r.manager_id)
+            .bind(&$r.contact_email)
+            .bind(now())
+    };
+}
+
+/// Creates the reseller (and its organisation) or updates the one with the same code. A new
+/// code's insert gives way on the unique code: when another import inserted it meanwhile, that
+/// reseller is updated instead of the insert failing.
 pub async fn upsert(
     tx: &mut Tx,
     tenant_id: i64,
     r: &ResellerInput,
 ) -> Result<Upserted, sqlx::Error> {
-    let existing: Option<i64> = with_tx!(tx, c => sqlx::query_scalar::<_, i64>(
-        "select id from resellers where tenant_id = $1 and code = $2")
-        .bind(tenant_id).bind(&r.code).fetch_optional(c).await)?;
-    match existing {
-        Some(id) => {
-            update(tx, tenant_id, id, r).await?;
-            Ok(Upserted::Updated(id))
+    let find = "select id from resellers where tenant_id = $1 and code = $2";
+    let existing = with_tx!(tx, c => sqlx::query_scalar::<_, i64>(find).bind(tenant_id).bind(&r.code).fetch_optional(c).await)?;
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            let organisation_id = new_organisation(tx, &r.name).await?;
+            let sql =
+                format!("{INSERT_RESELLER} on conflict (tenant_id, code) do nothing returning id");
+            let created = with_tx!(tx, c => bind_reseller!(sqlx::query_scalar::<_, i64>(&sql), tenant_id, organisation_id, r)
+                .fetch_optional(c).await)?;
+            if let Some(id) = created {
+                return Ok(Upserted::Created(id));
+            }
+            // Inserted meanwhile: the organisation made for it is not needed.
+            with_tx!(tx, c => sqlx::query("delete from organisations where id = $1").bind(organisation_id)
+                .execute(c).await.map(|r| r.rows_affected()))?;
+            with_tx!(tx, c => sqlx::query_scalar::<_, i64>(find).bind(tenant_id).bind(&r.code).fetch_one(c).await)?
         }
-        None => Ok(Upserted::Created(create(tx, tenant_id, None, r).await?)),
-    }
+    };
+    update(tx, tenant_id, id, r).await?;
+    Ok(Upserted::Updated(id))
+}
+
+async fn new_organisation(tx: &mut Tx, name: &str) -> Result<i64, sqlx::Error> {
+    with_tx!(tx, c => sqlx::query_scalar::<_, i64>(
+        "insert into organisations (name, created_at) values ($1, $2) returning id")
+        .bind(name).bind(now()).fetch_one(c).await)
 }
 
 /// Adds a reseller to the network; a new organisation is created unless one is given
@@ -191,22 +238,12 @@ pub async fn create(
     organisation_id: Option<i64>,
     r: &ResellerInput,
 ) -> Result<i64, sqlx::Error> {
-    let ts = now();
     let organisation_id = match organisation_id {
         Some(id) => id,
-        None => with_tx!(tx, c => sqlx::query_scalar::<_, i64>(
-            "insert into organisations (name, created_at) values ($1, $2) returning id")
-            .bind(&r.name).bind(ts).fetch_one(c).await)?,
+        None => new_organisation(tx, &r.name).await?,
     };
-    let sql = "insert into resellers (tenant_id, organisation_id, code, name, reseller_type, brand_organisation, \
-               country, region, city, postal_code, latitude, longitude, potential, status, manager_id, \
-               contact_email, created_at, updated_at) \
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) returning id";
-    with_tx!(tx, c => sqlx::query_scalar::<_, i64>(sql)
-        .bind(tenant_id).bind(organisation_id).bind(&r.code).bind(&r.name).bind(&r.reseller_type)
-        .bind(&r.brand_organisation).bind(&r.country).bind(&r.region).bind(&r.city).bind(&r.postal_code)
-        .bind(r.latitude).bind(r.longitude).bind(&r.potential).bind(&r.status).bind(r.manager_id)
-        .bind(&r.contact_email).bind(ts)
+    let sql = format!("{INSERT_RESELLER} returning id");
+    with_tx!(tx, c => bind_reseller!(sqlx::query_scalar::<_, i64>(&sql), tenant_id, organisation_id, r)
         .fetch_one(c).await)
 }
 
@@ -227,4 +264,27 @@ pub async fn update(
         .bind(&r.contact_email).bind(now()).bind(tenant_id).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Serialises the writers of these resellers' lines, roll-ups and points (a commit, an undo, a
+/// review, a submitted form, an order, an expiry) until `tx` ends, and returns the ids that are
+/// resellers of the tenant. SQLite's `BEGIN IMMEDIATE` already lets one writer in at a time;
+/// PostgreSQL needs row locks, taken in id order so that two transactions locking several
+/// resellers cannot deadlock. Without them, two transactions for one reseller each read the other's
+/// rows as they were before it (a balance, a roll-up row, a ledger) and both write from it.
+/// Take them first in the transaction, before any other row is written.
+pub async fn lock_resellers(
+    tx: &mut Tx,
+    tenant_id: i64,
+    ids: &[i64],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let list = super::points::id_list(&ids);
+    let sql = format!(
+        "select id from resellers where tenant_id = $1 and id in ({list}) order by id{}",
+        tx.for_update()
+    );
+    with_tx!(tx, c => sqlx::query_scalar::<_, i64>(&sql).persistent(false).bind(tenant_id).fetch_all(c).await)
 }

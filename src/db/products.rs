@@ -73,28 +73,25 @@ pub async fn categories(db: &Db, tenant_id: i64) -> Result<Vec<String>, sqlx::Er
     with_db!(db, p => sqlx::query_scalar::<_, String>(sql).bind(tenant_id).fetch_all(p).await)
 }
 
-/// Inserts the product or updates the one with the same SKU; returns true when created.
+/// Inserts the product or updates the one with the same SKU; returns true when created. The
+/// insert goes first and gives way on the unique SKU: a look-up then insert lets two imports of
+/// the same new SKU both insert, and the second fails.
 pub async fn upsert(tx: &mut Tx, tenant_id: i64, p: &ProductInput) -> Result<bool, sqlx::Error> {
     let ts = now();
-    let existing: Option<i64> = with_tx!(tx, c => sqlx::query_scalar::<_, i64>(
-        "select id from products where tenant_id = $1 and sku = $2")
-        .bind(tenant_id).bind(&p.sku).fetch_optional(c).await)?;
-    match existing {
-        Some(id) => {
-            let sql = "update products set name = $1, category = $2, brand = $3, ean = $4, \
-                       list_price_cents = $5, updated_at = $6 where id = $7 and tenant_id = $8";
-            with_tx!(tx, c => sqlx::query(sql)
-                .bind(&p.name).bind(&p.category).bind(&p.brand).bind(&p.ean).bind(p.list_price_cents)
-                .bind(ts).bind(id).bind(tenant_id).execute(c).await.map(|r| r.rows_affected()))?;
-            Ok(false)
-        }
-        None => {
-            let sql = "insert into products (tenant_id, sku, name, category, brand, ean, list_price_cents, \
-                       created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
-            with_tx!(tx, c => sqlx::query(sql)
-                .bind(tenant_id).bind(&p.sku).bind(&p.name).bind(&p.category).bind(&p.brand)
-                .bind(&p.ean).bind(p.list_price_cents).bind(ts).execute(c).await.map(|r| r.rows_affected()))?;
-            Ok(true)
-        }
+    let sql =
+        "insert into products (tenant_id, sku, name, category, brand, ean, list_price_cents, \
+               created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+               on conflict (tenant_id, sku) do nothing returning id";
+    let created: Option<i64> = with_tx!(tx, c => sqlx::query_scalar::<_, i64>(sql)
+        .bind(tenant_id).bind(&p.sku).bind(&p.name).bind(&p.category).bind(&p.brand)
+        .bind(&p.ean).bind(p.list_price_cents).bind(ts).fetch_optional(c).await)?;
+    if created.is_some() {
+        return Ok(true);
     }
+    let sql = "update products set name = $1, category = $2, brand = $3, ean = $4, \
+               list_price_cents = $5, updated_at = $6 where tenant_id = $7 and sku = $8";
+    with_tx!(tx, c => sqlx::query(sql)
+        .bind(&p.name).bind(&p.category).bind(&p.brand).bind(&p.ean).bind(p.list_price_cents)
+        .bind(ts).bind(tenant_id).bind(&p.sku).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(false)
 }

@@ -45,16 +45,24 @@ pub async fn insert(tx: &mut Tx, tenant_id: i64, r: &RewardInput<'_>) -> Result<
         .bind(r.points_cost).bind(r.stock).bind(r.active).bind(now()).fetch_one(c).await)
 }
 
+/// Saves an edit. `shown` is the stock the form showed: when it and the new stock are both
+/// numbers, their difference is applied to the stock as it is now (orders placed since the form
+/// was shown keep their units; never below zero); otherwise the new stock is set as typed.
 pub async fn update(
     tx: &mut Tx,
     tenant_id: i64,
     id: i64,
     r: &RewardInput<'_>,
+    shown: Option<i64>,
 ) -> Result<u64, sqlx::Error> {
-    let sql = "update rewards set name = $3, description = $4, points_cost = $5, stock = $6, active = $7, updated_at = $8 \
+    let delta = shown.zip(r.stock).map(|(before, after)| after - before);
+    let sql = "update rewards set name = $3, description = $4, points_cost = $5, active = $7, updated_at = $8, \
+               stock = case when $9 is null or stock is null then $6 \
+                            when stock + $9 < 0 then 0 else stock + $9 end \
                where tenant_id = $1 and id = $2";
     with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(id).bind(r.name).bind(r.description)
-        .bind(r.points_cost).bind(r.stock).bind(r.active).bind(now()).execute(c).await.map(|r| r.rows_affected()))
+        .bind(r.points_cost).bind(r.stock).bind(r.active).bind(now()).bind(delta)
+        .execute(c).await.map(|r| r.rows_affected()))
 }
 
 /// Takes one unit of stock if there is one: the condition in the statement is what makes two
@@ -68,36 +76,6 @@ pub async fn take_stock(tx: &mut Tx, tenant_id: i64, id: i64) -> Result<u64, sql
 pub async fn return_stock(tx: &mut Tx, tenant_id: i64, id: i64) -> Result<u64, sqlx::Error> {
     let sql = "update rewards set stock = stock + 1, updated_at = $3 where tenant_id = $1 and id = $2 and stock is not null";
     with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(id).bind(now()).execute(c).await.map(|r| r.rows_affected()))
-}
-
-/// Serialises a reseller's spending. SQLite's BEGIN IMMEDIATE already lets one writer in at a
-/// time; PostgreSQL needs a row lock, taken on the reseller's row, so that two orders cannot both
-/// read the same balance before either books its debit.
-pub async fn lock_account(
-    tx: &mut Tx,
-    tenant_id: i64,
-    reseller_id: i64,
-) -> Result<bool, sqlx::Error> {
-    match tx {
-        Tx::Sqlite(t) => {
-            let sql = "select id from resellers where tenant_id = $1 and id = $2";
-            Ok(sqlx::query_scalar::<_, i64>(sql)
-                .bind(tenant_id)
-                .bind(reseller_id)
-                .fetch_optional(&mut **t)
-                .await?
-                .is_some())
-        }
-        Tx::Postgres(t) => {
-            let sql = "select id from resellers where tenant_id = $1 and id = $2 for update";
-            Ok(sqlx::query_scalar::<_, i64>(sql)
-                .bind(tenant_id)
-                .bind(reseller_id)
-                .fetch_optional(&mut **t)
-                .await?
-                .is_some())
-        }
-    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]

@@ -6,6 +6,7 @@
 //! period, the mapping memory and the audit entry. Either all of it is committed or none.
 
 use super::effects::Change;
+use super::guard::Guard;
 use super::pipeline::{produce, Analysed, Batch, Catalogue, Context, CustomerHasher, Input, Msg};
 use super::review::ReviewRules;
 use super::{
@@ -75,9 +76,9 @@ pub async fn plan(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Report
     Ok(report)
 }
 
-/// A web upload: plans it and keeps it as a pending import (file, options, preview) until the
-/// user commits. Unreadable files and duplicates store nothing; a file whose required columns
-/// were not found is kept, so that the user can map them.
+/// A web upload: plans it and keeps it as a pending import (file, options, preview, one-time
+/// commit token) until the user commits. Unreadable files and duplicates store nothing; a file
+/// whose required columns were not found is kept, so that the user can map them.
 pub async fn stage(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Report> {
     let mut report = plan(db, secret, req).await?;
     let keep = match report.status {
@@ -98,6 +99,7 @@ pub async fn stage(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Repor
     report.import_id = Some(import_id);
     report.status = Status::Pending;
     save_details(&mut tx, req, import_id, &report, &req.mapping).await?;
+    store::renew_commit_token(&mut tx, req.tenant_id, import_id).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -119,13 +121,26 @@ pub async fn restage(
             Status::Refused
         };
         let mut tx = db.begin().await?;
-        save_details(&mut tx, req, import_id, &report, &req.mapping).await?;
-        tx.commit().await?;
+        // A commit form shown before this correction would commit what the user no longer
+        // sees: it gets a new token. An import committed meanwhile keeps its details.
+        if store::renew_commit_token(&mut tx, req.tenant_id, import_id)
+            .await?
+            .is_some()
+        {
+            save_details(&mut tx, req, import_id, &report, &req.mapping).await?;
+            tx.commit().await?;
+        }
     }
     Ok(report)
 }
 
-/// Commits an import in one transaction: a new one (CLI, API) or a staged one (`pending`).
+/// Commits an import in one transaction: a new one (CLI, API) or a staged one
+/// ([`Guard::Staged`]).
+///
+/// The transaction first locks the reseller (see `db::network::lock_resellers`), then marks the
+/// import committed with a conditional update whose row count is checked: whatever arrives twice
+/// finds the work done and gets a `Duplicate` report (`duplicate_of` naming the import), or
+/// `Stale` for a staged import's outdated preview, and writes nothing.
 ///
 /// Points and analytics roll-ups belong in this transaction too: call them after the lines and
 /// the replaced period are written (see the marked place below), with `tx`, the import id and
@@ -134,7 +149,7 @@ pub async fn commit_import(
     db: &Db,
     secret: &str,
     req: &Request,
-    pending: Option<i64>,
+    guard: Option<Guard<'_>>,
     progress: Option<Progress<'_>>,
 ) -> anyhow::Result<Report> {
     let mut clock = Clock::start();
@@ -146,20 +161,39 @@ pub async fn commit_import(
     clock.lap("prepare");
     let hash = req.input.content_hash();
     let mut tx = db.begin().await?;
-    let import_id = match pending {
-        Some(id) => id,
-        None => store::insert_import(&mut tx, &new_import(req, &hash)).await?,
+    db::network::lock_resellers(&mut tx, req.tenant_id, &[req.reseller_id]).await?;
+    if let Some(Guard::Keyed(key)) = guard {
+        let owner = (req.tenant_id, req.reseller_id);
+        if !store::claim_idempotency_key(&mut tx, owner, &key.key, &key.request_hash).await? {
+            drop(tx);
+            return Ok(Report::new(Status::Duplicate, &req.currency));
+        }
+    }
+    let (import_id, commit_token) = match guard {
+        Some(Guard::Staged {
+            import_id,
+            commit_token,
+        }) => (import_id, commit_token),
+        _ => (
+            store::insert_import(&mut tx, &new_import(req, &hash)).await?,
+            "",
+        ),
     };
-    match store::mark_committed(&mut tx, req.tenant_id, import_id).await {
+    match store::mark_committed(&mut tx, req.tenant_id, import_id, commit_token).await {
         Err(e) if db::is_unique_violation(&e) => {
             drop(tx);
             return Ok(duplicate(db, req)
                 .await?
                 .unwrap_or_else(|| Report::new(Status::Duplicate, &req.currency)));
         }
+        Ok(0) => {
+            drop(tx);
+            return super::guard::not_pending(db, req, import_id).await;
+        }
         other => other?,
-    }
-    if let (None, Input::File { bytes, .. }) = (pending, &req.input) {
+    };
+    let staged = matches!(guard, Some(Guard::Staged { .. }));
+    if let (false, Input::File { bytes, .. }) = (staged, &req.input) {
         store::store_file(&mut tx, req.tenant_id, import_id, bytes).await?;
     }
     clock.lap("import row and file");
@@ -269,46 +303,18 @@ pub async fn commit_import(
         },
     )
     .await?;
+    if let Some(Guard::Keyed(key)) = guard {
+        let response = (
+            i64::from(key.committed_status),
+            serde_json::to_string(&report)?,
+        );
+        let owner = (req.tenant_id, req.reseller_id);
+        store::remember_in(&mut tx, owner, &key.key, (response.0, &response.1)).await?;
+    }
     clock.lap("details, mapping and audit");
     tx.commit().await?;
     clock.lap("commit");
     Ok(report)
-}
-
-/// Withdraws a committed import's lines; None when there is no such committed import.
-pub async fn undo_import(
-    db: &Db,
-    tenant_id: i64,
-    reseller_id: Option<i64>,
-    import_id: i64,
-    user_id: Option<i64>,
-) -> anyhow::Result<Option<u64>> {
-    let Some(import) = store::import_by_id(db, tenant_id, reseller_id, import_id).await? else {
-        return Ok(None);
-    };
-    if import.status != "committed" {
-        return Ok(None);
-    }
-    let mut tx = db.begin().await?;
-    let withdrawn = store::withdraw_import(&mut tx, tenant_id, import_id, "undone").await?;
-    store::set_import_status(&mut tx, tenant_id, import_id, "undone").await?;
-    for (reseller_id, from, to) in store::import_date_spans(&mut tx, tenant_id, import_id).await? {
-        super::effects::range_changed(&mut tx, tenant_id, reseller_id, from, to).await?;
-    }
-    audit::record(
-        &mut tx,
-        audit::Entry {
-            tenant_id: Some(tenant_id),
-            user_id,
-            action: "undo",
-            entity: "import",
-            entity_id: import_id.to_string(),
-            detail: serde_json::json!({ "withdrawn_lines": withdrawn }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Some(withdrawn))
 }
 
 fn new_import<'a>(req: &'a Request, hash: &'a str) -> NewImport<'a> {

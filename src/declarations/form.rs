@@ -12,6 +12,7 @@ pub mod store;
 use super::pipeline::{produce, Catalogue, Context, CustomerHasher, Input, Msg};
 use super::review::ReviewRules;
 use crate::db::declarations::{self as decl, LineOwner, NewLine, LINE_BATCH};
+use crate::db::points::Exec;
 use crate::db::{audit, Db};
 use crate::domain::network::Source;
 use crate::import::analyse::Options;
@@ -236,17 +237,25 @@ pub enum Submitted {
     Invalid(Checked),
     /// The draft has no line.
     Empty,
-    /// The draft was submitted meanwhile (another tab): nothing was written.
+    /// The draft was submitted meanwhile (a double click, another tab): nothing was written.
     Gone,
+    /// The draft's lines were saved meanwhile (another tab), after they were checked: nothing
+    /// was written, the user checks the draft again.
+    Changed,
 }
 
 /// Checks the draft and, when every line is valid, writes its lines in one transaction with
 /// their roll-ups and points; the draft becomes a submitted declaration. The caller announces
 /// the new sales after this returns `Done`.
 pub async fn submit(db: &Db, who: &Declarer<'_>, draft: &Draft) -> anyhow::Result<Submitted> {
-    let lines = store::lines(db, who.tenant_id, draft.id).await?;
+    let lines = store::lines(Exec::Db(db), who.tenant_id, draft.id).await?;
     if lines.is_empty() {
-        return Ok(Submitted::Empty);
+        // A submit that just finished took the lines with it.
+        return Ok(if store::is_draft(db, who.tenant_id, draft.id).await? {
+            Submitted::Empty
+        } else {
+            Submitted::Gone
+        });
     }
     let products = ProductIndex::load(db, who.tenant_id, draft.reseller_id).await?;
     let checked = check(db, who, draft, &lines, &products).await?;
@@ -259,8 +268,13 @@ pub async fn submit(db: &Db, who: &Declarer<'_>, draft: &Draft) -> anyhow::Resul
         return Ok(Submitted::Empty);
     };
     let mut tx = db.begin().await?;
+    crate::db::network::lock_resellers(&mut tx, who.tenant_id, &[draft.reseller_id]).await?;
     if store::mark_submitted(&mut tx, who.tenant_id, draft.id, dates).await? == 0 {
         return Ok(Submitted::Gone);
+    }
+    // The lines were checked before the transaction: they must still be the ones written.
+    if store::lines(Exec::Tx(&mut tx), who.tenant_id, draft.id).await? != lines {
+        return Ok(Submitted::Changed);
     }
     let owner = LineOwner {
         tenant_id: who.tenant_id,

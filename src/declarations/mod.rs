@@ -1,20 +1,25 @@
 //! Sell-out declarations: a reseller's file (or API lines) becomes committed declaration lines.
 //!
 //! `pipeline` reads and resolves lines on a blocking thread; `commit` owns the one write
-//! transaction (`commit_import`), the dry run / preview (`plan`), staging a web upload as a
-//! pending import (`stage`) and undoing an import (`undo_import`); `review` decides which lines
-//! wait for a channel manager. `Report` is the one result shape shared by the CLI (`--json`),
-//! the API and the web preview.
+//! transaction (`commit_import`), the dry run / preview (`plan`) and staging a web upload as a
+//! pending import (`stage`); `guard` is what makes a commit happen once (a preview's one-time
+//! token, an API Idempotency-Key); `undo` withdraws an import (`undo_import`); `review` decides
+//! which lines wait for a channel manager. `Report` is the one result shape shared by the CLI
+//! (`--json`), the API and the web preview.
 
 pub mod cli;
 pub mod commit;
 pub mod effects;
 pub mod form;
+pub mod guard;
 pub mod pipeline;
 pub mod review;
+pub mod undo;
 
-pub use commit::{commit_import, plan, stage, undo_import};
+pub use commit::{commit_import, plan, stage};
+pub use guard::{Guard, IdempotencyKey};
 pub use pipeline::Input;
+pub use undo::{undo_import, Undo};
 
 use crate::domain::network::Source;
 use crate::import::mapping::{ColumnRef, Field};
@@ -36,6 +41,9 @@ pub enum Status {
     Refused,
     /// Staged by a web upload, waiting for the user's commit.
     Pending,
+    /// A staged upload's commit came from a preview that has changed since (its one-time token
+    /// is not the current one): nothing was written.
+    Stale,
 }
 
 /// What to do with earlier lines of the period a new import covers.
@@ -168,7 +176,7 @@ impl Report {
     /// Exit code of the CLI: 2 when nothing could be imported as asked.
     pub fn exit_code(&self) -> u8 {
         match self.status {
-            Status::Duplicate | Status::Refused => 2,
+            Status::Duplicate | Status::Refused | Status::Stale => 2,
             _ => 0,
         }
     }

@@ -443,16 +443,21 @@ async fn update(
     }
 }
 
+/// The challenge's page with what happened: done (`ok`), done already by an earlier request
+/// (`already`: a double click changes nothing), or not possible.
 async fn transition(
     state: &AppState,
     staff: &Staff,
     id: i64,
     result: Result<(), ChallengeError>,
-    ok: &'static str,
+    (ok, already): (&'static str, &'static str),
 ) -> AppResult<Response> {
     let to = format!("/challenges/{id}");
     match result {
         Ok(()) => Ok(flash_redirect(state, &to, "success", staff.ctx.t(ok))),
+        Err(ChallengeError::AlreadyDone) => {
+            Ok(flash_redirect(state, &to, "info", staff.ctx.t(already)))
+        }
         Err(ChallengeError::WrongStatus) => Ok(flash_redirect(
             state,
             &to,
@@ -469,7 +474,8 @@ async fn launch(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let r = challenges::launch(&state.db, staff.tenant.id, id, Some(staff.user.id)).await;
-    transition(&state, &staff, id, r, "challenge.launched").await
+    let messages = ("challenge.launched", "challenge.already_launched");
+    transition(&state, &staff, id, r, messages).await
 }
 
 async fn close(
@@ -478,7 +484,8 @@ async fn close(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let r = challenges::close(&state.db, staff.tenant.id, id, Some(staff.user.id)).await;
-    transition(&state, &staff, id, r, "challenge.closed").await
+    let messages = ("challenge.closed", "challenge.already_closed");
+    transition(&state, &staff, id, r, messages).await
 }
 
 async fn recompute(
@@ -489,5 +496,6 @@ async fn recompute(
     let r = challenges::recompute(&state.db, staff.tenant.id, id)
         .await
         .map(|_| ());
-    transition(&state, &staff, id, r, "challenge.recomputed").await
+    let messages = ("challenge.recomputed", "challenge.recomputed");
+    transition(&state, &staff, id, r, messages).await
 }

@@ -296,12 +296,8 @@ pub fn request(actor: &Actor, reseller: &Reseller, input: Input) -> Request {
     }
 }
 
-/// The pending import `id` as a request again (its stored file, period, sheet and mapping).
-async fn pending_request(
-    state: &AppState,
-    actor: &Actor,
-    id: i64,
-) -> AppResult<(store::ImportRow, Request)> {
+/// The pending import `id` as a request again.
+async fn pending_request(state: &AppState, actor: &Actor, id: i64) -> AppResult<Request> {
     let reseller_filter = actor.reseller.as_ref().map(|r| r.id);
     let import = store::import_by_id(&state.db, actor.tenant.id, reseller_filter, id)
         .await?
@@ -309,6 +305,16 @@ async fn pending_request(
     if import.status != "pending" {
         return Err(AppError::NotFound);
     }
+    import_request(state, actor, &import).await
+}
+
+/// The import as a request again (its stored file, period, sheet and mapping).
+async fn import_request(
+    state: &AppState,
+    actor: &Actor,
+    import: &store::ImportRow,
+) -> AppResult<Request> {
+    let id = import.id;
     let reseller = db::network::by_id(&state.db, actor.tenant.id, import.reseller_id.unwrap_or(0))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -330,7 +336,7 @@ async fn pending_request(
         .as_deref()
         .map(declarations::mapping_from_json)
         .unwrap_or_default();
-    Ok((import, req))
+    Ok(req)
 }
 
 /// `col_{index}=field` pairs from the preview's mapping form.
@@ -340,7 +346,7 @@ async fn correct_mapping(
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (_, mut req) = pending_request(&state, &actor, id).await?;
+    let mut req = pending_request(&state, &actor, id).await?;
     let mut mapping: Vec<(Field, ColumnRef)> = Vec::new();
     for (k, v) in &form {
         let (Some(index), Some(field)) = (
@@ -365,22 +371,20 @@ async fn match_products(
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (_, req) = pending_request(&state, &actor, id).await?;
+    let req = pending_request(&state, &actor, id).await?;
     let get = |key: String| form.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone());
     let mut tx = state.db.begin().await?;
     let mut i = 0;
     while let Some(code) = get(format!("code_{i}")) {
         if let Some(product) = get(format!("alias_{i}")).and_then(|v| v.parse::<i64>().ok()) {
-            if store::product_in_tenant(&state.db, req.tenant_id, product).await? {
-                store::set_reseller_alias(
-                    &mut tx,
-                    req.tenant_id,
-                    req.reseller_id,
-                    code.trim(),
-                    product,
-                )
-                .await?;
-            }
+            store::set_reseller_alias(
+                &mut tx,
+                req.tenant_id,
+                req.reseller_id,
+                code.trim(),
+                product,
+            )
+            .await?;
         }
         i += 1;
     }
@@ -393,27 +397,47 @@ async fn match_products(
 struct CommitForm {
     #[serde(default)]
     overlap: String,
+    /// The preview's one-time token (see `declarations::Guard::Staged`).
+    #[serde(default)]
+    commit_token: String,
 }
 
+/// Commits the pending import once. A second click (or a second tab) lands on the committed
+/// import's page and is told that nothing was added twice; a click on a preview corrected since
+/// lands on the current preview.
 async fn commit(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
     Form(form): Form<CommitForm>,
 ) -> AppResult<Response> {
-    let (_, mut req) = pending_request(&state, &actor, id).await?;
+    let lang = actor.ctx.lang;
+    let to = format!("/imports/{id}");
+    let already = || flash_redirect(&state, &to, "info", t(lang, "decl.already_committed"));
+    let reseller_filter = actor.reseller.as_ref().map(|r| r.id);
+    let import = store::import_by_id(&state.db, actor.tenant.id, reseller_filter, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match import.status.as_str() {
+        "committed" => return Ok(already()),
+        "pending" => {}
+        _ => return Err(AppError::NotFound),
+    }
+    let mut req = import_request(&state, &actor, &import).await?;
     req.overlap = if form.overlap == "replace" {
         Overlap::Replace
     } else {
         Overlap::Add
     };
+    let guard = declarations::Guard::Staged {
+        import_id: id,
+        commit_token: &form.commit_token,
+    };
     let report =
-        declarations::commit_import(&state.db, &state.secret(), &req, Some(id), None).await?;
+        declarations::commit_import(&state.db, &state.secret(), &req, Some(guard), None).await?;
     if report.status == Status::Committed {
         crate::analytics::events::publish(&state.events, req.tenant_id);
     }
-    let lang = actor.ctx.lang;
-    let to = format!("/imports/{id}");
     Ok(match report.status {
         Status::Committed => flash_redirect(
             &state,
@@ -421,6 +445,8 @@ async fn commit(
             "success",
             &t(lang, "decl.committed").replace("{n}", &report.accepted.to_string()),
         ),
+        Status::Duplicate if report.duplicate_of == Some(id) => already(),
+        Status::Stale => flash_redirect(&state, &to, "error", t(lang, "decl.preview_changed")),
         Status::Duplicate => flash_redirect(
             &state,
             &to,

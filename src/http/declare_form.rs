@@ -8,6 +8,7 @@ use super::declare::Actor;
 use super::error::{AppError, AppResult};
 use super::views::today;
 use super::{chrome_for, flash_redirect, AppState};
+use crate::db::points::Exec;
 use crate::db::{self, network::Reseller, tenants::Tenant};
 use crate::declarations::form::store::{self, Draft, DraftLine, HashChange, LineValues, Owner};
 use crate::declarations::form::{self, Checked, Declarer, Problem, ProductIndex, Submitted};
@@ -120,7 +121,7 @@ async fn show(
     message: Option<String>,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let lines = store::lines(&state.db, actor.tenant.id, draft.id).await?;
+    let lines = store::lines(Exec::Db(&state.db), actor.tenant.id, draft.id).await?;
     let products = ProductIndex::load(&state.db, actor.tenant.id, reseller.id).await?;
     let secret = state.secret();
     let who = declarer(actor, &secret);
@@ -292,14 +293,22 @@ async fn save(
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (draft, reseller) = load(&state, &actor, id).await?;
+    let (draft, reseller) = match load(&state, &actor, id).await {
+        Err(AppError::NotFound) => return already_submitted(&state, &actor, id).await,
+        other => other?,
+    };
     let lang = actor.ctx.lang;
     let tenant_id = actor.tenant.id;
     let secret = state.secret();
     let fields: HashMap<String, String> = form.into_iter().collect();
     let action = fields.get("action").map(String::as_str).unwrap_or("save");
-    let stored = store::lines(&state.db, tenant_id, draft.id).await?;
     let mut tx = state.db.begin().await?;
+    if !store::lock_draft(&mut tx, owner(&actor), draft.id).await? {
+        drop(tx);
+        return already_submitted(&state, &actor, id).await;
+    }
+    // Read under the lock: the count of lines checked against the maximum is the one written to.
+    let stored = store::lines(Exec::Tx(&mut tx), tenant_id, draft.id).await?;
     for l in &stored {
         let key = format!("l{}", l.id);
         if fields.contains_key(&format!("{key}_product")) {
@@ -394,8 +403,36 @@ async fn submit(
             )
             .await
         }
-        Submitted::Gone => Err(AppError::NotFound),
+        Submitted::Changed => {
+            let status = StatusCode::CONFLICT;
+            show(
+                state,
+                actor,
+                draft,
+                reseller,
+                refused("declform.changed"),
+                status,
+            )
+            .await
+        }
+        Submitted::Gone => already_submitted(state, actor, draft.id).await,
     }
+}
+
+/// A post to a draft that is one no more: when this actor submitted it (a double click, another
+/// tab), its list says so and nothing is written twice; otherwise 404.
+async fn already_submitted(state: &AppState, actor: &Actor, id: i64) -> AppResult<Response> {
+    let reseller = match store::submitted_by(&state.db, owner(actor), id).await? {
+        Some(r) => db::network::by_id(&state.db, actor.tenant.id, r).await?,
+        None => None,
+    };
+    let reseller = reseller.ok_or(AppError::NotFound)?;
+    Ok(flash_redirect(
+        state,
+        &list_path(actor, &reseller),
+        "info",
+        t(actor.ctx.lang, "declform.already_submitted"),
+    ))
 }
 
 async fn delete(

@@ -7,6 +7,7 @@ use super::error::{AppError, AppResult};
 use super::views::local_time;
 use super::{chrome_for, flash_redirect, AppState};
 use crate::db::declarations::{self as store, LineFilter, LineRow};
+use crate::declarations::Undo;
 use crate::import::error::{ErrorCode, RowError};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -177,23 +178,30 @@ async fn undo(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let reseller = actor.reseller.as_ref().map(|r| r.id);
-    let n = crate::declarations::undo_import(
+    let to = format!("/imports/{id}");
+    let lang = actor.ctx.lang;
+    let undo = crate::declarations::undo_import(
         &state.db,
         actor.tenant.id,
         reseller,
         id,
         Some(actor.user_id),
     )
-    .await?
-    .ok_or(AppError::NotFound)?;
-    crate::analytics::events::publish(&state.events, actor.tenant.id);
-    let text = relais_templates::t(actor.ctx.lang, "decl.undone").replace("{n}", &n.to_string());
-    Ok(flash_redirect(
-        &state,
-        &format!("/imports/{id}"),
-        "success",
-        &text,
-    ))
+    .await?;
+    match undo {
+        Undo::Done(n) => {
+            crate::analytics::events::publish(&state.events, actor.tenant.id);
+            let text = relais_templates::t(lang, "decl.undone").replace("{n}", &n.to_string());
+            Ok(flash_redirect(&state, &to, "success", &text))
+        }
+        Undo::AlreadyUndone => Ok(flash_redirect(
+            &state,
+            &to,
+            "info",
+            relais_templates::t(lang, "decl.already_undone"),
+        )),
+        Undo::NotFound => Err(AppError::NotFound),
+    }
 }
 
 /// The reseller's file written back as xlsx with an errors column.

@@ -96,8 +96,10 @@ async fn decide(
         ));
     }
     let mut tx = state.db.begin().await?;
+    let resellers = db::declarations::line_resellers(&mut tx, staff.tenant.id, &ids).await?;
+    db::network::lock_resellers(&mut tx, staff.tenant.id, &resellers).await?;
     let reason = (!reason.is_empty()).then_some(reason.as_str());
-    let n = db::declarations::review_lines(
+    let changed = db::declarations::review_lines(
         &mut tx,
         staff.tenant.id,
         &ids,
@@ -106,8 +108,18 @@ async fn decide(
         staff.user.id,
     )
     .await?;
+    if changed.is_empty() && !ids.is_empty() {
+        // Decided by an earlier request (a double click, another manager): nothing to do.
+        return Ok(flash_redirect(
+            &state,
+            "/reviews",
+            "info",
+            t(lang, "decl.already_reviewed"),
+        ));
+    }
+    let n = changed.len();
     // Roll-ups and points follow the decision in the same transaction.
-    crate::declarations::effects::lines_changed(&mut tx, staff.tenant.id, &ids).await?;
+    crate::declarations::effects::lines_changed(&mut tx, staff.tenant.id, &changed).await?;
     audit::record(
         &mut tx,
         audit::Entry {
@@ -119,7 +131,11 @@ async fn decide(
                 "approve"
             },
             entity: "declaration_lines",
-            entity_id: ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+            entity_id: changed
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
             detail: serde_json::json!({ "changed": n, "reason": reason }),
         },
     )

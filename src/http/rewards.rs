@@ -206,7 +206,8 @@ async fn update(
         stock,
         active: v.active == "true",
     };
-    if store::update(&mut tx, staff.tenant.id, id, &input).await? == 0 {
+    let shown = v.stock_shown.trim().parse::<i64>().ok();
+    if store::update(&mut tx, staff.tenant.id, id, &input, shown).await? == 0 {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
@@ -277,6 +278,11 @@ async fn decide(
     Path((id, action)): Path<(i64, String)>,
 ) -> AppResult<Response> {
     let by = Some(staff.user.id);
+    let already = match action.as_str() {
+        "approve" => "redemption.already_approved",
+        "ship" => "redemption.already_shipped",
+        _ => "redemption.already_cancelled",
+    };
     let result = match action.as_str() {
         "approve" => {
             challenges::set_redemption_status(&state.db, staff.tenant.id, id, "approved", by).await
@@ -295,6 +301,12 @@ async fn decide(
             staff.ctx.t("redemption.updated"),
         )),
         Err(RedeemError::NotFound) => Err(AppError::NotFound),
+        Err(RedeemError::AlreadyDone) => Ok(flash_redirect(
+            &state,
+            "/redemptions",
+            "info",
+            staff.ctx.t(already),
+        )),
         Err(RedeemError::WrongStatus) => Ok(flash_redirect(
             &state,
             "/redemptions",

@@ -443,7 +443,7 @@ async fn challenges_concurrent_redemptions_never_oversell_stock_and_cancel_refun
     assert_eq!(totals(&db, tenant, r).await, (9_800, 0));
     assert!(matches!(
         challenges::cancel_redemption(&db, tenant, ids[0], None).await,
-        Err(RedeemError::WrongStatus)
+        Err(RedeemError::AlreadyDone)
     ));
     challenges::set_redemption_status(&db, tenant, ids[1], "shipped", None)
         .await

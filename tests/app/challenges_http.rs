@@ -17,44 +17,23 @@ struct World {
 /// challenge with a line each; tenant beta has its own manager and reseller.
 async fn world() -> World {
     let app = spawn_app().await;
-    let (a, _) = seed::two_tenants(&app.db).await;
-    let db = &app.db;
-    let r1 = relais::db::network::by_organisation(db, a.tenant_id, a.organisation_id)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let (r2, o2) = seed::reseller(db, a.tenant_id, "A-002", None).await;
+    let s = spring(&app.db).await;
     seed::user(
-        db,
+        &app.db,
         "a2.reseller@test.example",
         "reseller",
-        a.tenant_id,
-        Some(o2),
+        s.tenant,
+        Some(s.o2),
     )
     .await;
-    let mower = product(db, a.tenant_id, "M-1", "mowers").await;
-    let import = import(db, a.tenant_id, r1, "mars.xlsx").await;
-    let mut l1 = Line::new(r1, mower, "2026-03-10", "2026-03-12", 3, 30_000);
-    l1.import = Some((import, 4));
-    line(db, a.tenant_id, l1).await;
-    line(
-        db,
-        a.tenant_id,
-        Line::new(r2, mower, "2026-03-11", "2026-03-30", 1, 1_000),
-    )
-    .await;
-    let challenge = challenges::create(db, a.tenant_id, None, &header("Spring"), &march_def())
-        .await
-        .unwrap();
-    challenges::launch(db, a.tenant_id, challenge, None)
+    challenges::launch(&app.db, s.tenant, s.challenge, None)
         .await
         .unwrap();
     World {
         app,
-        tenant: a.tenant_id,
-        r1,
-        challenge,
+        tenant: s.tenant,
+        r1: s.r1,
+        challenge: s.challenge,
     }
 }
 

@@ -176,3 +176,44 @@ pub async fn reward(db: &Db, tenant_id: i64, name: &str, cost: i64, stock: Optio
     tx.commit().await.unwrap();
     id
 }
+
+/// Tenant alpha of `seed::two_tenants` with a second reseller, A-002, a March line each (3 mowers
+/// for 300 € by A-001, one for 10 € by A-002) and the draft challenge "Spring" (`march_def`).
+pub struct Spring {
+    pub tenant: i64,
+    pub r1: i64,
+    /// A-002's organisation.
+    pub o2: i64,
+    pub challenge: i64,
+}
+
+pub async fn spring(db: &Db) -> Spring {
+    let (a, _) = crate::seed::two_tenants(db).await;
+    let r1 = relais::db::network::by_organisation(db, a.tenant_id, a.organisation_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (r2, o2) = crate::seed::reseller(db, a.tenant_id, "A-002", None).await;
+    let mower = product(db, a.tenant_id, "M-1", "mowers").await;
+    let import = import(db, a.tenant_id, r1, "mars.xlsx").await;
+    let mut l1 = Line::new(r1, mower, "2026-03-10", "2026-03-12", 3, 30_000);
+    l1.import = Some((import, 4));
+    line(db, a.tenant_id, l1).await;
+    line(
+        db,
+        a.tenant_id,
+        Line::new(r2, mower, "2026-03-11", "2026-03-30", 1, 1_000),
+    )
+    .await;
+    let challenge =
+        relais::challenges::create(db, a.tenant_id, None, &header("Spring"), &march_def())
+            .await
+            .unwrap();
+    Spring {
+        tenant: a.tenant_id,
+        r1,
+        o2,
+        challenge,
+    }
+}

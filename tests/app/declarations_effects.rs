@@ -3,12 +3,13 @@
 //! transaction as the lines.
 
 use crate::declarations::{scalar, setup};
-use crate::declarations_web::upload;
+use crate::declarations_web::{commit, upload};
 use crate::helpers::{spawn_app, TestApp};
 use crate::seed::PASSWORD;
 use rust_xlsxwriter::Workbook;
 
-fn sheet(rows: &[(&str, i64)], day: chrono::NaiveDate) -> Vec<u8> {
+/// A sales sheet with French headers (Date, SKU, Quantité): one row per (code, quantity).
+pub fn sheet(rows: &[(&str, i64)], day: chrono::NaiveDate) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     for (c, h) in ["Date", "SKU", "Quantité"].iter().enumerate() {
@@ -29,9 +30,7 @@ async fn declare(app: &TestApp, r: &reqwest::Client, name: &str, file: Vec<u8>) 
     assert_eq!(resp.status(), 303, "upload of {name}");
     let page = resp.headers()["location"].to_str().unwrap().to_string();
     let id = page.rsplit('/').next().unwrap().to_string();
-    let resp = app
-        .post_form(r, &page, &format!("/imports/{id}/commit"), &[])
-        .await;
+    let resp = commit(app, r, &page, "add").await;
     assert_eq!(resp.status(), 303);
     id
 }

@@ -272,11 +272,16 @@ async fn a_draft_counts_nowhere_until_submitted_then_lines_figures_and_points_fo
     let (_, list) = get(&app, &r, "/declare").await;
     assert!(list.contains("Déclarations envoyées"), "{list}");
 
-    // Submitted: no longer a draft to edit or submit again.
+    // Submitted: no longer a draft to edit; submitting it again says so and adds nothing.
     let (status, _) = get(&app, &r, &draft).await;
     assert_eq!(status, 404);
     let resp = post(&app, &r, "/declare", &draft, "fr", &[("action", "submit")]).await;
-    assert_eq!(resp.status(), 404);
+    assert_eq!(resp.status(), 303);
+    assert_eq!(location(&resp), "/declare");
+    assert_eq!(
+        crate::concurrency::flash(&resp).map(|f| f.0).as_deref(),
+        Some("info")
+    );
     assert_eq!(
         scalar(&app.db, "select count(*) from declaration_lines").await,
         3

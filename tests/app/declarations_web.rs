@@ -39,6 +39,25 @@ pub async fn upload(
         .unwrap()
 }
 
+/// Presses the preview's commit button with this overlap choice (the form's hidden fields, its
+/// one-time token among them, go with it).
+pub async fn commit(
+    app: &TestApp,
+    client: &reqwest::Client,
+    preview: &str,
+    overlap: &str,
+) -> reqwest::Response {
+    let fields =
+        crate::concurrency::page_form(app, client, preview, "/commit", &[("overlap", overlap)])
+            .await;
+    client
+        .post(app.url(&format!("{preview}/commit")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
+}
+
 pub fn location(resp: &reqwest::Response) -> String {
     resp.headers()
         .get("location")
@@ -99,14 +118,7 @@ async fn upload_preview_commit_then_duplicate_undo_and_isolation() {
     );
 
     let id = preview_path.rsplit('/').next().unwrap().to_string();
-    let resp = app
-        .post_form(
-            &r,
-            &preview_path,
-            &format!("/imports/{id}/commit"),
-            &[("overlap", "add")],
-        )
-        .await;
+    let resp = commit(&app, &r, &preview_path, "add").await;
     assert_eq!(resp.status(), 303);
     assert_eq!(
         scalar(&app.db, "select count(*) from declaration_lines").await,
@@ -271,14 +283,7 @@ async fn mapping_and_product_matches_are_remembered_for_the_next_file() {
         )
         .await;
     assert_eq!(resp.status(), 303);
-    let resp = app
-        .post_form(
-            &r,
-            &preview,
-            &format!("/imports/{id}/commit"),
-            &[("overlap", "add")],
-        )
-        .await;
+    let resp = commit(&app, &r, &preview, "add").await;
     assert_eq!(resp.status(), 303);
     assert_eq!(
         scalar(
@@ -300,7 +305,6 @@ async fn mapping_and_product_matches_are_remembered_for_the_next_file() {
     )
     .await;
     let preview = location(&resp);
-    let id2: i64 = preview.rsplit('/').next().unwrap().parse().unwrap();
     let page = r
         .get(app.url(&preview))
         .send()
@@ -311,14 +315,7 @@ async fn mapping_and_product_matches_are_remembered_for_the_next_file() {
         .unwrap();
     // The file overlaps the dates already declared: the user chooses to replace them.
     assert!(page.contains("value=\"replace\""), "{page}");
-    let resp = app
-        .post_form(
-            &r,
-            &preview,
-            &format!("/imports/{id2}/commit"),
-            &[("overlap", "replace")],
-        )
-        .await;
+    let resp = commit(&app, &r, &preview, "replace").await;
     assert_eq!(resp.status(), 303);
     assert_eq!(
         scalar(
@@ -367,8 +364,7 @@ async fn implausible_lines_wait_for_review_and_managers_decide_in_bulk() {
         ],
     )
     .await;
-    app.post_form(&r, &p, &format!("/imports/{id}/commit"), &[])
-        .await;
+    commit(&app, &r, &p, "add").await;
     assert_eq!(
         scalar(
             &app.db,
@@ -390,9 +386,7 @@ async fn implausible_lines_wait_for_review_and_managers_decide_in_bulk() {
     )
     .await;
     let p = location(&resp);
-    let id = p.rsplit('/').next().unwrap();
-    app.post_form(&r, &p, &format!("/imports/{id}/commit"), &[])
-        .await;
+    commit(&app, &r, &p, "add").await;
     let resp = upload(
         &app,
         &r,
@@ -403,9 +397,7 @@ async fn implausible_lines_wait_for_review_and_managers_decide_in_bulk() {
     )
     .await;
     let p = location(&resp);
-    let id = p.rsplit('/').next().unwrap();
-    app.post_form(&r, &p, &format!("/imports/{id}/commit"), &[])
-        .await;
+    commit(&app, &r, &p, "add").await;
     assert_eq!(
         scalar(
             &app.db,
@@ -529,9 +521,7 @@ async fn staff_upload_on_behalf_of_a_reseller_is_marked_staff() {
     .await;
     assert_eq!(resp.status(), 303);
     let p = location(&resp);
-    let id = p.rsplit('/').next().unwrap();
-    app.post_form(&m, &p, &format!("/imports/{id}/commit"), &[])
-        .await;
+    commit(&app, &m, &p, "add").await;
     assert_eq!(
         scalar(
             &app.db,

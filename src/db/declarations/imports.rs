@@ -24,10 +24,13 @@ pub struct ImportRow {
     pub created_at: i64,
     pub committed_at: Option<i64>,
     pub undone_at: Option<i64>,
+    /// The one-time token the preview's commit form carries while the import is pending.
+    pub commit_token: Option<String>,
 }
 
 const IMPORT_COLUMNS: &str = "id, tenant_id, reseller_id, user_id, filename, content_hash, size_bytes, status, sheet, \
-    header_signature, mapping_json, period_start, period_end, summary_json, created_at, committed_at, undone_at";
+    header_signature, mapping_json, period_start, period_end, summary_json, created_at, committed_at, undone_at, \
+    commit_token";
 
 /// What a new declarations import records.
 pub struct NewImport<'a> {
@@ -95,16 +98,33 @@ pub async fn committed_with_hash(
     with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).bind(reseller_id).bind(hash).fetch_optional(p).await)
 }
 
-/// Marks an import committed; fails with a unique violation when the same file was committed
+/// Marks a pending import committed when `commit_token` is its current token (an import that
+/// never had one takes ""), and spends the token; returns 0 when the import is not pending any
+/// more or the token is another. Fails with a unique violation when the same file was committed
 /// meanwhile (index `imports_committed_hash`).
 pub async fn mark_committed(
     tx: &mut Tx,
     tenant_id: i64,
     import_id: i64,
-) -> Result<(), sqlx::Error> {
-    let sql = "update imports set status = 'committed', committed_at = $3 where tenant_id = $1 and id = $2";
-    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(import_id).bind(now()).execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    commit_token: &str,
+) -> Result<u64, sqlx::Error> {
+    let sql = "update imports set status = 'committed', committed_at = $3, commit_token = null \
+               where tenant_id = $1 and id = $2 and status = 'pending' and coalesce(commit_token, '') = $4";
+    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(import_id).bind(now()).bind(commit_token)
+        .execute(c).await.map(|r| r.rows_affected()))
+}
+
+/// Gives a pending import a new one-time commit token (each new preview gets one) and returns
+/// it; None when the import is not pending any more.
+pub async fn renew_commit_token(
+    tx: &mut Tx,
+    tenant_id: i64,
+    import_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let token = crate::auth::random_token();
+    let sql = "update imports set commit_token = $3 where tenant_id = $1 and id = $2 and status = 'pending'";
+    let n = with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(import_id).bind(&token).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok((n == 1).then_some(token))
 }
 
 /// What an import's analysis found, saved with it.
@@ -131,16 +151,11 @@ pub async fn save_details(
     Ok(())
 }
 
-/// Sets an import's status (undone or refused) with its time stamp where relevant.
-pub async fn set_import_status(
-    tx: &mut Tx,
-    tenant_id: i64,
-    import_id: i64,
-    status: &str,
-) -> Result<u64, sqlx::Error> {
-    let sql = "update imports set status = $3, undone_at = case when $3 = 'undone' then $4 else undone_at end \
-               where tenant_id = $1 and id = $2";
-    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(import_id).bind(status).bind(now()).execute(c).await.map(|r| r.rows_affected()))
+/// Marks a committed import undone; 0 when it is not committed (an earlier undo got there).
+pub async fn mark_undone(tx: &mut Tx, tenant_id: i64, import_id: i64) -> Result<u64, sqlx::Error> {
+    let sql = "update imports set status = 'undone', undone_at = $3 \
+               where tenant_id = $1 and id = $2 and status = 'committed'";
+    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(import_id).bind(now()).execute(c).await.map(|r| r.rows_affected()))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -1,7 +1,7 @@
 //! API tokens of resellers (stored hashed) and the responses remembered per Idempotency-Key.
 
-use crate::db::{now, Db};
-use crate::with_db;
+use crate::db::{now, Db, Tx};
+use crate::{with_db, with_tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApiToken {
@@ -78,6 +78,8 @@ pub async fn idempotent_response(
     with_db!(db, p => sqlx::query_as::<_, (String, i64, String)>(sql).bind(tenant_id).bind(reseller_id).bind(key).fetch_optional(p).await)
 }
 
+/// Records the response of a keyed request that wrote nothing (refused, duplicate); false when
+/// the key was recorded meanwhile by another request, whose response is then the key's.
 pub async fn remember_response(
     db: &Db,
     tenant_id: i64,
@@ -86,10 +88,41 @@ pub async fn remember_response(
     request_hash: &str,
     status: i64,
     response: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     let sql = "insert into api_idempotency (tenant_id, reseller_id, idempotency_key, request_hash, status_code, response_json, created_at) \
                values ($1, $2, $3, $4, $5, $6, $7) on conflict (tenant_id, reseller_id, idempotency_key) do nothing";
-    with_db!(db, p => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(key).bind(request_hash).bind(status).bind(response).bind(now())
+    let n = with_db!(db, p => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(key).bind(request_hash).bind(status).bind(response).bind(now())
         .execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Claims an Idempotency-Key inside the transaction that does the request's work; false when the
+/// key is taken. On PostgreSQL a claim made by a transaction still running waits for it: the
+/// key then turns out taken (it committed) or free (it rolled back).
+pub async fn claim_idempotency_key(
+    tx: &mut Tx,
+    (tenant_id, reseller_id): (i64, i64),
+    key: &str,
+    request_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    // The placeholder response is replaced by `remember_in` before the transaction commits.
+    let sql = "insert into api_idempotency (tenant_id, reseller_id, idempotency_key, request_hash, status_code, response_json, created_at) \
+               values ($1, $2, $3, $4, 0, '', $5) on conflict (tenant_id, reseller_id, idempotency_key) do nothing";
+    let n = with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(key).bind(request_hash).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Records the response of a claimed key, in the transaction that claimed it.
+pub async fn remember_in(
+    tx: &mut Tx,
+    (tenant_id, reseller_id): (i64, i64),
+    key: &str,
+    (status, response): (i64, &str),
+) -> Result<(), sqlx::Error> {
+    let sql = "update api_idempotency set status_code = $4, response_json = $5 \
+               where tenant_id = $1 and reseller_id = $2 and idempotency_key = $3";
+    with_tx!(tx, c => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(key)
+        .bind(status).bind(response).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

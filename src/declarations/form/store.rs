@@ -4,8 +4,9 @@
 //! source it may see.
 
 use crate::db::declarations::{self as decl, NewDeclaration};
+use crate::db::points::Exec;
 use crate::db::{now, Db, Tx};
-use crate::{with_db, with_tx};
+use crate::{with_db, with_exec, with_tx};
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -25,7 +26,7 @@ impl Draft {
 }
 
 /// A draft line as the user typed it.
-#[derive(Debug, Clone, Default, sqlx::FromRow)]
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
 pub struct DraftLine {
     pub id: i64,
     pub position: i64,
@@ -36,7 +37,7 @@ pub struct DraftLine {
 
 /// A line's fields as typed (the form sends them, a draft line keeps them). The end-customer
 /// identifier is not among them: only its keyed hash is ever stored.
-#[derive(Debug, Clone, Default, sqlx::FromRow)]
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
 pub struct LineValues {
     pub product: String,
     pub quantity: String,
@@ -160,8 +161,9 @@ const LINE_COLUMNS: &str =
     "id, position, product, quantity, unit_price, amount, sale_date, customer_type, \
     customer_postal_code, customer_hash, channel, feedback, rating";
 
+/// The draft's lines; read through the transaction (`Exec::Tx`) that is about to change them.
 pub async fn lines(
-    db: &Db,
+    exec: Exec<'_>,
     tenant_id: i64,
     declaration_id: i64,
 ) -> Result<Vec<DraftLine>, sqlx::Error> {
@@ -169,7 +171,38 @@ pub async fn lines(
         "select {LINE_COLUMNS} from declaration_draft_lines where tenant_id = $1 and declaration_id = $2 \
          order by position, id"
     );
-    with_db!(db, p => sqlx::query_as::<_, DraftLine>(&sql).bind(tenant_id).bind(declaration_id).fetch_all(p).await)
+    with_exec!(exec, c => sqlx::query_as::<_, DraftLine>(&sql).bind(tenant_id).bind(declaration_id).fetch_all(c).await)
+}
+
+/// Locks the draft until `tx` ends, so that a save and a submit of it take turns (see
+/// `Tx::for_update`); false when it is no longer a draft of this owner (submitted meanwhile).
+pub async fn lock_draft(tx: &mut Tx, owner: Owner<'_>, id: i64) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "select id from declarations where tenant_id = $1 and id = $2 and status = 'draft' and source = $3 \
+         and ($4 = 0 or reseller_id = $4){}",
+        tx.for_update()
+    );
+    let found = with_tx!(tx, c => sqlx::query_scalar::<_, i64>(&sql)
+        .bind(owner.tenant_id).bind(id).bind(owner.source).bind(owner.reseller_id.unwrap_or(0))
+        .fetch_optional(c).await)?;
+    Ok(found.is_some())
+}
+
+/// Whether the declaration is still a draft.
+pub async fn is_draft(db: &Db, tenant_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    let sql =
+        "select count(*) from declarations where tenant_id = $1 and id = $2 and status = 'draft'";
+    with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).bind(id).fetch_one(p).await)
+        .map(|n| n > 0)
+}
+
+/// The reseller of a declaration this owner submitted (the form's earlier draft), if it is one.
+pub async fn submitted_by(db: &Db, owner: Owner<'_>, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let sql = "select reseller_id from declarations where tenant_id = $1 and id = $2 and status = 'submitted' \
+               and source = $3 and ($4 = 0 or reseller_id = $4)";
+    with_db!(db, p => sqlx::query_scalar::<_, i64>(sql)
+        .bind(owner.tenant_id).bind(id).bind(owner.source).bind(owner.reseller_id.unwrap_or(0))
+        .fetch_optional(p).await)
 }
 
 pub async fn insert_line(

@@ -1,10 +1,12 @@
 //! `POST /api/v1/declarations` (JSON lines) and `POST /api/v1/declarations/files` (multipart):
 //! the same validation and the same report as the CLI. An `Idempotency-Key` header makes a
 //! retry safe: the same key with the same body gets the first response and adds nothing; the
-//! same key with another body is refused (422).
+//! same key with another body is refused (422). A committing request claims its key and records
+//! its response inside the commit's transaction, so retries sent while it runs get its answer
+//! too; requests that write nothing record theirs afterwards, and the first recorded wins.
 
 use super::ApiReseller;
-use crate::declarations::{self, Input, Overlap, Report, Request, Status};
+use crate::declarations::{self, Guard, IdempotencyKey, Input, Overlap, Report, Request, Status};
 use crate::domain::network::Source;
 use crate::domain::period::Period;
 use crate::http::ctx::Ctx;
@@ -51,8 +53,14 @@ fn period(p: Option<&str>) -> Result<Dates, ()> {
     }
 }
 
-fn bad_period() -> Response {
-    error(StatusCode::UNPROCESSABLE_ENTITY, "period must be YYYY-MM")
+/// A request refused before any work: its status and message.
+type Refusal = (StatusCode, String);
+
+fn bad_period() -> Refusal {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "period must be YYYY-MM".into(),
+    )
 }
 
 async fn post_lines(
@@ -63,36 +71,38 @@ async fn post_lines(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let hash = crate::auth::token_hash_bytes(&body);
-    idempotent(&state, &api, &headers, &hash, async {
-        let parsed: LinesBody = match serde_json::from_slice(&body) {
-            Ok(b) => b,
-            Err(e) => {
-                return Ok(error(
-                    StatusCode::BAD_REQUEST,
-                    format!("invalid JSON body: {e}"),
-                ))
-            }
-        };
-        if parsed.lines.is_empty() {
-            return Ok(error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "lines must not be empty",
-            ));
-        }
-        let period = match period(parsed.period.as_deref()) {
-            Ok(p) => p,
-            Err(()) => return Ok(bad_period()),
-        };
-        let req = request(
-            &api,
-            &ctx,
-            Input::Lines(Arc::new(parsed.lines)),
-            period,
-            parsed.overlap,
-        );
-        commit(&state, &req).await
-    })
-    .await
+    let key = match idempotency_key(&headers, &hash) {
+        Ok(k) => k,
+        Err((status, message)) => return Ok(error(status, message)),
+    };
+    if let Some(recorded) = replay(&state, &api, key.as_ref()).await? {
+        return Ok(recorded);
+    }
+    let resp = match lines_request(&api, &ctx, &body) {
+        Ok(req) => commit(&state, &req, key.as_ref()).await?,
+        Err((status, message)) => error(status, message),
+    };
+    settle(&state, &api, key.as_ref(), resp).await
+}
+
+/// The declaration a JSON body asks for, or why a malformed one is refused.
+fn lines_request(api: &ApiReseller, ctx: &Ctx, body: &[u8]) -> Result<Request, Refusal> {
+    let parsed: LinesBody = serde_json::from_slice(body)
+        .map_err(|e| (StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))?;
+    if parsed.lines.is_empty() {
+        return Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "lines must not be empty".into(),
+        ));
+    }
+    let period = period(parsed.period.as_deref()).map_err(|()| bad_period())?;
+    Ok(request(
+        api,
+        ctx,
+        Input::Lines(Arc::new(parsed.lines)),
+        period,
+        parsed.overlap,
+    ))
 }
 
 async fn post_file(
@@ -131,24 +141,28 @@ async fn post_file(
     let mut fingerprint = bytes.clone();
     fingerprint.extend_from_slice(format!("\n{period_text:?}\n{overlap:?}").as_bytes());
     let hash = crate::auth::token_hash_bytes(&fingerprint);
-    idempotent(&state, &api, &headers, &hash, async {
-        let period = match period(period_text.as_deref()) {
-            Ok(p) => p,
-            Err(()) => return Ok(bad_period()),
-        };
-        let req = request(
-            &api,
-            &ctx,
-            Input::File {
+    let key = match idempotency_key(&headers, &hash) {
+        Ok(k) => k,
+        Err((status, message)) => return Ok(error(status, message)),
+    };
+    if let Some(recorded) = replay(&state, &api, key.as_ref()).await? {
+        return Ok(recorded);
+    }
+    let resp = match period(period_text.as_deref()) {
+        Ok(period) => {
+            let input = Input::File {
                 filename,
                 bytes: Arc::new(bytes),
-            },
-            period,
-            overlap,
-        );
-        commit(&state, &req).await
-    })
-    .await
+            };
+            let req = request(&api, &ctx, input, period, overlap);
+            commit(&state, &req, key.as_ref()).await?
+        }
+        Err(()) => {
+            let (status, message) = bad_period();
+            error(status, message)
+        }
+    };
+    settle(&state, &api, key.as_ref(), resp).await
 }
 
 fn request(
@@ -175,9 +189,14 @@ fn request(
 }
 
 /// 201 committed, 409 duplicate, 422 refused; the body is the CLI's report.
-async fn commit(state: &AppState, req: &Request) -> Result<Response, AppError> {
+async fn commit(
+    state: &AppState,
+    req: &Request,
+    key: Option<&IdempotencyKey>,
+) -> Result<Response, AppError> {
+    let guard = key.map(Guard::Keyed);
     let report: Report =
-        declarations::commit_import(&state.db, &state.secret(), req, None, None).await?;
+        declarations::commit_import(&state.db, &state.secret(), req, guard, None).await?;
     if report.status == Status::Committed {
         crate::analytics::events::publish(&state.events, req.tenant_id);
     }
@@ -189,46 +208,75 @@ async fn commit(state: &AppState, req: &Request) -> Result<Response, AppError> {
     Ok((status, Json(report)).into_response())
 }
 
-/// Replays the first response for a known key and body; runs `handle` and records its response
-/// for a new key.
-async fn idempotent(
-    state: &AppState,
-    api: &ApiReseller,
+/// The request's Idempotency-Key, if it has one (a key too long is refused).
+fn idempotency_key(
     headers: &HeaderMap,
     request_hash: &str,
-    handle: impl std::future::Future<Output = Result<Response, AppError>>,
-) -> Result<Response, AppError> {
+) -> Result<Option<IdempotencyKey>, Refusal> {
     let Some(key) = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|k| !k.is_empty())
     else {
-        return handle.await;
+        return Ok(None);
     };
     if key.len() > 255 {
-        return Ok(error(
+        return Err((
             StatusCode::BAD_REQUEST,
-            "Idempotency-Key is longer than 255 characters",
+            "Idempotency-Key is longer than 255 characters".into(),
         ));
     }
+    Ok(Some(IdempotencyKey {
+        key: key.to_string(),
+        request_hash: request_hash.to_string(),
+        committed_status: StatusCode::CREATED.as_u16(),
+    }))
+}
+
+/// The response recorded for this key when it came with the same request (422 for another
+/// request); None without a key, or for a key not recorded yet.
+async fn replay(
+    state: &AppState,
+    api: &ApiReseller,
+    key: Option<&IdempotencyKey>,
+) -> Result<Option<Response>, AppError> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
     let (t, r) = (api.tenant.id, api.reseller.id);
-    if let Some((hash, status, body)) =
-        crate::db::declarations::idempotent_response(&state.db, t, r, key).await?
-    {
-        if hash != request_hash {
-            return Ok(error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "this Idempotency-Key was used with a different request",
-            ));
-        }
-        let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
-        let value: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-        return Ok((status, [("idempotent-replayed", "true")], Json(value)).into_response());
+    let Some((hash, status, body)) =
+        crate::db::declarations::idempotent_response(&state.db, t, r, &key.key).await?
+    else {
+        return Ok(None);
+    };
+    if hash != key.request_hash {
+        return Ok(Some(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "this Idempotency-Key was used with a different request",
+        )));
     }
-    let resp = handle.await?;
+    let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
+    let value: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    Ok(Some(
+        (status, [("idempotent-replayed", "true")], Json(value)).into_response(),
+    ))
+}
+
+/// Records the response of a keyed request that wrote nothing (a commit recorded its own in
+/// its transaction; a server error is no answer), unless another request with the key recorded
+/// one meanwhile: that one is then the answer.
+async fn settle(
+    state: &AppState,
+    api: &ApiReseller,
+    key: Option<&IdempotencyKey>,
+    resp: Response,
+) -> Result<Response, AppError> {
     let status = resp.status();
-    if status.is_server_error() {
+    let Some(k) = key else {
+        return Ok(resp);
+    };
+    if status == StatusCode::CREATED || status.is_server_error() {
         return Ok(resp);
     }
     let (parts, body) = resp.into_parts();
@@ -236,15 +284,20 @@ async fn idempotent(
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    crate::db::declarations::remember_response(
+    let recorded = crate::db::declarations::remember_response(
         &state.db,
-        t,
-        r,
-        key,
-        request_hash,
+        api.tenant.id,
+        api.reseller.id,
+        &k.key,
+        &k.request_hash,
         i64::from(status.as_u16()),
         &text,
     )
     .await?;
+    if !recorded {
+        if let Some(first) = replay(state, api, key).await? {
+            return Ok(first);
+        }
+    }
     Ok(Response::from_parts(parts, axum::body::Body::from(bytes)))
 }

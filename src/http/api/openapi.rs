@@ -52,10 +52,17 @@ fn report_responses() -> Value {
     let report = json!({ "application/json": { "schema": { "$ref": "#/components/schemas/DeclarationReport" } } });
     let error =
         json!({ "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } });
+    let report_or_error = json!({ "application/json": { "schema": { "oneOf": [
+        { "$ref": "#/components/schemas/DeclarationReport" }, { "$ref": "#/components/schemas/Error" }
+    ] } } });
+    let replayed = json!({ "Idempotent-Replayed": {
+        "description": "`true` when this is the response first given for the request's Idempotency-Key.",
+        "schema": { "type": "string", "enum": ["true"] }
+    } });
     json!({
-        "201": { "description": "Committed: accepted lines stored (rows with errors are listed and not stored).", "content": report },
-        "409": { "description": "The same content was already committed for this reseller (`duplicate_of`).", "content": report },
-        "422": { "description": "Refused (unreadable file, missing column), or Idempotency-Key reused with another body.", "content": report },
+        "201": { "description": "Committed: accepted lines stored (rows with errors are listed and not stored).", "content": report, "headers": replayed },
+        "409": { "description": "The same content was already committed for this reseller (`duplicate_of`).", "content": report, "headers": replayed },
+        "422": { "description": "Refused (unreadable file, missing column; a report), or Idempotency-Key reused with another request (an error).", "content": report_or_error, "headers": replayed },
         "400": { "description": "Malformed request.", "content": error },
         "401": { "description": "Missing, unknown or revoked token.", "content": error }
     })
@@ -64,7 +71,8 @@ fn report_responses() -> Value {
 fn idempotency_header() -> Value {
     json!({
         "name": "Idempotency-Key", "in": "header", "required": false,
-        "description": "Retrying with the same key and body returns the first response and adds nothing; \
+        "description": "Retrying with the same key and body returns the first response and adds nothing, \
+                        also while the first request is still running (the retry waits for it); \
                         the same key with a different body is refused with 422.",
         "schema": { "type": "string", "maxLength": 255 }
     })

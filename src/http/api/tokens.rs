@@ -5,9 +5,9 @@ use crate::db::declarations as store;
 use crate::http::ctx::ResellerUser;
 use crate::http::error::{AppError, AppResult};
 use crate::http::views::local_time;
-use crate::http::{chrome_for, AppState};
+use crate::http::{chrome_for, flash_redirect, AppState};
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use relais_templates::pages;
@@ -73,13 +73,23 @@ async fn create(
     render(&state, &r, Some(token)).await
 }
 
+/// Revokes the token once: a second request (a double click) finds it revoked and says so.
 async fn revoke(
     State(state): State<AppState>,
     r: ResellerUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    if store::revoke_reseller_token(&state.db, r.tenant.id, r.reseller.id, id).await? == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(Redirect::to("/settings/api").into_response())
+    let (kind, key) =
+        if store::revoke_reseller_token(&state.db, r.tenant.id, r.reseller.id, id).await? == 1 {
+            ("success", "decl.api_revoked_now")
+        } else if store::reseller_tokens(&state.db, r.tenant.id, r.reseller.id)
+            .await?
+            .iter()
+            .any(|t| t.id == id && t.revoked_at.is_some())
+        {
+            ("info", "decl.api_already_revoked")
+        } else {
+            return Err(AppError::NotFound);
+        };
+    Ok(flash_redirect(&state, "/settings/api", kind, r.ctx.t(key)))
 }

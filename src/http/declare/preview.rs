@@ -92,6 +92,7 @@ pub async fn preview(
         errors: report.errors.iter().map(row_error).collect(),
         errors_total: report.errors_total,
         overlapping_lines: report.overlapping_lines,
+        commit_token: import.commit_token.clone().unwrap_or_default(),
     };
     Ok(pages::preview_page(&chrome_for(&actor.ctx), &view).into_response())
 }

@@ -119,6 +119,8 @@ pub(super) const ENTRIES: &[(&str, &str, &str)] = &[
     ("challenge.closed", "Challenge closed; results frozen", "Challenge clôturé ; résultats figés"),
     ("challenge.recomputed", "Points recomputed", "Points recalculés"),
     ("challenge.wrong_status", "Not possible in the challenge’s current status", "Impossible dans l’état actuel du challenge"),
+    ("challenge.already_launched", "This challenge is already running: nothing changed.", "Ce challenge est déjà lancé\u{A0}: rien n’a changé."),
+    ("challenge.already_closed", "This challenge is already closed: nothing changed.", "Ce challenge est déjà clôturé\u{A0}: rien n’a changé."),
     ("challenge.masked", "Participant", "Participant"),
     // Points statement
     ("points.title", "Points", "Points"),
@@ -195,6 +197,9 @@ pub(super) const ENTRIES: &[(&str, &str, &str)] = &[
     ("redemption.empty", "No order yet", "Aucune commande pour l’instant"),
     ("redemption.empty_text", "Resellers’ reward orders will show here.", "Les commandes de récompenses des revendeurs apparaîtront ici."),
     ("redemption.updated", "Order updated", "Commande mise à jour"),
+    ("redemption.already_approved", "This order was already approved: nothing changed.", "Cette commande était déjà approuvée\u{A0}: rien n’a changé."),
+    ("redemption.already_shipped", "This order was already marked shipped: nothing changed.", "Cette commande était déjà marquée expédiée\u{A0}: rien n’a changé."),
+    ("redemption.already_cancelled", "This order was already cancelled and refunded: nothing changed.", "Cette commande était déjà annulée et remboursée\u{A0}: rien n’a changé."),
     ("payout.title", "Payout exports", "Exports comptables"),
     ("payout.hint", "Points liability and orders as CSV or XLSX; accounting entries in the FEC layout.", "Passif de points et commandes en CSV ou XLSX ; écritures comptables au format FEC."),
     ("payout.liability", "Points liability", "Passif de points"),

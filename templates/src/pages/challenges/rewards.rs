@@ -24,7 +24,7 @@ pub struct RewardRow {
     pub affordable: bool,
 }
 
-/// The reward form (`name, description, points_cost, stock, active`).
+/// The reward form (`name, description, points_cost, stock, active`, and `stock_shown`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct RewardFormValues {
@@ -33,6 +33,9 @@ pub struct RewardFormValues {
     pub points_cost: String,
     pub stock: String,
     pub active: String,
+    /// The stock the edit form showed: the change typed is applied to the stock as it is when
+    /// saved, so units ordered meanwhile stay taken.
+    pub stock_shown: String,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +74,7 @@ fn reward_form(
             }
             (Field::new(lang, "description", t(lang, "field.description")).value(&v.description).textarea())
             (Field::new(lang, "active", t(lang, "field.active")).checkbox(v.active == "true"))
+            input type="hidden" name="stock_shown" value=(v.stock_shown);
             button .btn .btn-primary type="submit" { (submit) }
         }
     }
@@ -102,6 +106,7 @@ pub fn rewards_page(chrome: &Chrome, v: &RewardsView) -> Markup {
                         (reward_form(chrome, &format!("/rewards/{}", r.id), &RewardFormValues {
                             name: r.name.clone(), description: r.description.clone(), points_cost: r.points_cost.to_string(),
                             stock: r.stock.map(|s| s.to_string()).unwrap_or_default(), active: if r.active { "true".into() } else { String::new() },
+                            stock_shown: r.stock.map(|s| s.to_string()).unwrap_or_default(),
                         }, &FieldErrors::new(), t(lang, "action.save")))
                     }
                 }

@@ -88,6 +88,9 @@ pub struct PreviewView {
     pub errors: Vec<RowError>,
     pub errors_total: u64,
     pub overlapping_lines: i64,
+    /// The one-time token the commit form carries: a second click, or a click on a preview
+    /// corrected since, commits nothing.
+    pub commit_token: String,
 }
 
 fn summary(chrome: &Chrome, v: &PreviewView) -> Markup {
@@ -190,6 +193,7 @@ fn commit_form(chrome: &Chrome, v: &PreviewView) -> Markup {
         section .card .section {
             form method="post" action=(format!("{}/commit", v.base_path)) {
                 (csrf(chrome))
+                input type="hidden" name="commit_token" value=(v.commit_token);
                 @if v.overlapping_lines > 0 {
                     fieldset {
                         legend { (tn(lang, "decl.overlap", v.overlapping_lines)) }
