@@ -159,7 +159,7 @@ async fn rewards(db: &Db, tenant_id: i64) -> anyhow::Result<()> {
     let rich =
         with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).fetch_all(p).await)?;
     for (i, reseller) in rich.iter().enumerate() {
-        let Ok(order) = super::redeem(db, tenant_id, *reseller, None, ids[0]).await else {
+        let Ok(order) = super::redeem(db, tenant_id, *reseller, None, ids[0], None).await else {
             continue;
         };
         let outcome = match i % 4 {
@@ -169,7 +169,7 @@ async fn rewards(db: &Db, tenant_id: i64) -> anyhow::Result<()> {
             _ => super::cancel_redemption(db, tenant_id, order, None).await,
         };
         outcome.map_err(|e| anyhow::anyhow!("demo redemption: {e}"))?;
-        if let Ok(second) = super::redeem(db, tenant_id, *reseller, None, ids[1]).await {
+        if let Ok(second) = super::redeem(db, tenant_id, *reseller, None, ids[1], None).await {
             super::set_redemption_status(db, tenant_id, second, "shipped", None)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo redemption: {e}"))?;

@@ -24,6 +24,9 @@ pub enum RedeemError {
     /// The approval, shipping or cancellation asked for has already happened.
     #[error("the redemption is already in that status")]
     AlreadyDone,
+    /// This order form was already submitted (a double click): the order it placed.
+    #[error("this order was already placed (redemption {0})")]
+    AlreadyPlaced(i64),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -34,13 +37,16 @@ fn expiry(tenant: &TenantPoints, on: NaiveDate) -> Option<NaiveDate> {
         .flatten()
 }
 
-/// Orders one unit of a reward for `reseller_id`; returns the redemption id.
+/// Orders one unit of a reward for `reseller_id`; returns the redemption id. An order form's
+/// `order_key` makes it one order however many times it is submitted: the key is looked up
+/// under the reseller's lock, and a unique index backs that check.
 pub async fn redeem(
     db: &Db,
     tenant_id: i64,
     reseller_id: i64,
     user_id: Option<i64>,
     reward_id: i64,
+    order_key: Option<&str>,
 ) -> Result<i64, RedeemError> {
     let mut tx = db.begin().await?;
     if crate::db::network::lock_resellers(&mut tx, tenant_id, &[reseller_id])
@@ -48,6 +54,13 @@ pub async fn redeem(
         .is_empty()
     {
         return Err(RedeemError::NotFound);
+    }
+    if let Some(key) = order_key {
+        if let Some(id) =
+            store::redemption_by_order_key(&mut tx, tenant_id, reseller_id, key).await?
+        {
+            return Err(RedeemError::AlreadyPlaced(id));
+        }
     }
     let reward = store::by_id(&mut tx, tenant_id, reward_id)
         .await?
@@ -70,6 +83,7 @@ pub async fn redeem(
         reward_id,
         user_id,
         reward.points_cost,
+        order_key,
     )
     .await?;
     let tenant = TenantPoints::load(Exec::Tx(&mut tx), tenant_id).await?;

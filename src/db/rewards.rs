@@ -140,11 +140,25 @@ pub async fn insert_redemption(
     reward_id: i64,
     user_id: Option<i64>,
     points: i64,
+    order_key: Option<&str>,
 ) -> Result<i64, sqlx::Error> {
-    let sql = "insert into redemptions (tenant_id, reseller_id, reward_id, user_id, points, status, created_at) \
-               values ($1, $2, $3, $4, $5, 'requested', $6) returning id";
+    let sql = "insert into redemptions (tenant_id, reseller_id, reward_id, user_id, points, status, created_at, order_key) \
+               values ($1, $2, $3, $4, $5, 'requested', $6, $7) returning id";
     with_tx!(tx, c => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).bind(reseller_id).bind(reward_id).bind(user_id)
-        .bind(points).bind(now()).fetch_one(c).await)
+        .bind(points).bind(now()).bind(order_key).fetch_one(c).await)
+}
+
+/// The order a reseller's order form with `order_key` already placed, if any.
+pub async fn redemption_by_order_key(
+    tx: &mut Tx,
+    tenant_id: i64,
+    reseller_id: i64,
+    order_key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let sql =
+        "select id from redemptions where tenant_id = $1 and reseller_id = $2 and order_key = $3";
+    with_tx!(tx, c => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).bind(reseller_id).bind(order_key)
+        .fetch_optional(c).await)
 }
 
 /// Moves a redemption between states; 0 rows when it was not in one of `from`.

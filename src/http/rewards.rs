@@ -55,6 +55,7 @@ async fn list(State(state): State<AppState>, user: LoggedIn) -> AppResult<Respon
         .into_iter()
         .map(|w| RewardRow {
             affordable: w.points_cost <= available,
+            order_key: crate::auth::random_token(),
             id: w.id,
             name: w.name,
             description: w.description,
@@ -84,6 +85,7 @@ async fn manager_page(
         .into_iter()
         .map(|w| RewardRow {
             affordable: true,
+            order_key: String::new(),
             id: w.id,
             name: w.name,
             description: w.description,
@@ -219,17 +221,33 @@ async fn update(
     ))
 }
 
+/// The order form's one-time key (see `challenges::redeem`).
+#[derive(Deserialize)]
+struct RedeemForm {
+    #[serde(default)]
+    order_key: Option<String>,
+}
+
 async fn redeem(
     State(state): State<AppState>,
     r: ResellerUser,
     Path(id): Path<i64>,
+    Form(form): Form<RedeemForm>,
 ) -> AppResult<Response> {
-    match challenges::redeem(&state.db, r.tenant.id, r.reseller.id, Some(r.user.id), id).await {
+    let key = form.order_key.filter(|k| !k.is_empty() && k.len() <= 64);
+    let (tenant, reseller, user) = (r.tenant.id, r.reseller.id, Some(r.user.id));
+    match challenges::redeem(&state.db, tenant, reseller, user, id, key.as_deref()).await {
         Ok(_) => Ok(flash_redirect(
             &state,
             "/points",
             "success",
             r.ctx.t("reward.redeemed"),
+        )),
+        Err(RedeemError::AlreadyPlaced(_)) => Ok(flash_redirect(
+            &state,
+            "/points",
+            "info",
+            r.ctx.t("reward.already_ordered"),
         )),
         Err(RedeemError::NotFound) => Err(AppError::NotFound),
         Err(RedeemError::OutOfStock) => Ok(flash_redirect(

@@ -395,7 +395,7 @@ async fn challenges_fifty_concurrent_redemptions_spend_at_most_the_balance() {
     for _ in 0..50 {
         let db = db.clone();
         tasks.push(tokio::spawn(async move {
-            challenges::redeem(&db, tenant, r, None, mug).await
+            challenges::redeem(&db, tenant, r, None, mug, None).await
         }));
     }
     let mut ok = 0;
@@ -424,7 +424,7 @@ async fn challenges_concurrent_redemptions_never_oversell_stock_and_cancel_refun
     for _ in 0..20 {
         let db = db.clone();
         tasks.push(tokio::spawn(async move {
-            challenges::redeem(&db, tenant, r, None, bike).await
+            challenges::redeem(&db, tenant, r, None, bike, None).await
         }));
     }
     let mut ids = Vec::new();
@@ -453,7 +453,9 @@ async fn challenges_concurrent_redemptions_never_oversell_stock_and_cancel_refun
         Err(RedeemError::WrongStatus)
     ));
     // The cancelled unit is back in stock.
-    assert!(challenges::redeem(&db, tenant, r, None, bike).await.is_ok());
+    assert!(challenges::redeem(&db, tenant, r, None, bike, None)
+        .await
+        .is_ok());
 }
 
 #[tokio::test]
@@ -567,7 +569,7 @@ fn challenges_balance_is_the_sum_of_entries_and_never_negative_through_redemptio
                     match op {
                         Op::Credit(p) => credit(&db, tenant, r, p).await,
                         Op::Redeem(i) => {
-                            if let Ok(id) = challenges::redeem(&db, tenant, r, None, rewards[i]).await {
+                            if let Ok(id) = challenges::redeem(&db, tenant, r, None, rewards[i], None).await {
                                 orders.push(id);
                             }
                         }

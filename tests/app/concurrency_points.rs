@@ -4,7 +4,7 @@
 //! Each test runs on SQLite and, with RELAIS_TEST_POSTGRES_URL, on PostgreSQL.
 
 use crate::challenges_support::*;
-use crate::concurrency::{at_once, locations, once_then, page_form, same_form, tally, N};
+use crate::concurrency::{at_once, flash, locations, once_then, page_form, same_form, tally, N};
 use crate::declarations::scalar;
 use crate::helpers::{spawn_app, TestApp};
 use crate::seed::PASSWORD;
@@ -92,12 +92,42 @@ async fn racing_orders_never_spend_more_than_the_balance() {
     credit(&app.db, tenant, r1, 100).await;
     let mug = reward(&app.db, tenant, "Mug", 60, None).await;
     let r = app.login("a.reseller@test.example", PASSWORD).await;
-    let fields = page_form(&app, &r, "/rewards", &format!("/rewards/{mug}/redeem"), &[]).await;
-    let url = app.url(&format!("/rewards/{mug}/redeem"));
-    let answers = at_once(same_form(&r, &url, &fields, N)).await;
+    // Distinct orders (one key each, as from twenty pages) race for the balance.
+    let action = format!("/rewards/{mug}/redeem");
+    let fields = page_form(&app, &r, "/rewards", &action, &[]).await;
+    let url = app.url(&action);
+    let orders = (0..N)
+        .map(|i| {
+            let mut f = fields.clone();
+            f.retain(|(k, _)| k != "order_key");
+            f.push(("order_key".into(), format!("order-{i}")));
+            r.post(&url).form(&f)
+        })
+        .collect();
+    let answers = at_once(orders).await;
     assert_eq!(tally(&answers), once_then("303 success", "303 error", N));
     assert_eq!(scalar(&app.db, "select count(*) from redemptions").await, 1);
     assert_eq!(totals(&app.db, tenant, r1).await, (40, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_clicks_on_redeem_place_one_order_and_a_new_page_places_another() {
+    let (app, tenant, r1, _) = world().await;
+    credit(&app.db, tenant, r1, 200).await;
+    let mug = reward(&app.db, tenant, "Mug", 60, None).await;
+    let r = app.login("a.reseller@test.example", PASSWORD).await;
+    let action = format!("/rewards/{mug}/redeem");
+    let fields = page_form(&app, &r, "/rewards", &action, &[]).await;
+    let answers = at_once(same_form(&r, &app.url(&action), &fields, N)).await;
+    assert_eq!(tally(&answers), once_then("303 success", "303 info", N));
+    assert_eq!(scalar(&app.db, "select count(*) from redemptions").await, 1);
+    assert_eq!(totals(&app.db, tenant, r1).await, (140, 0));
+    // Ordering the same reward again from a freshly loaded page is a second order.
+    let fields = page_form(&app, &r, "/rewards", &action, &[]).await;
+    let again = r.post(app.url(&action)).form(&fields).send().await.unwrap();
+    assert_eq!(flash(&again).map(|f| f.0).as_deref(), Some("success"));
+    assert_eq!(scalar(&app.db, "select count(*) from redemptions").await, 2);
+    assert_eq!(totals(&app.db, tenant, r1).await, (80, 0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -105,10 +135,10 @@ async fn twenty_approvals_shipments_and_cancellations_of_an_order_happen_once() 
     let (app, tenant, r1, _) = world().await;
     credit(&app.db, tenant, r1, 100).await;
     let mug = reward(&app.db, tenant, "Mug", 40, Some(5)).await;
-    let shipped = challenges::redeem(&app.db, tenant, r1, None, mug)
+    let shipped = challenges::redeem(&app.db, tenant, r1, None, mug, None)
         .await
         .unwrap();
-    let cancelled = challenges::redeem(&app.db, tenant, r1, None, mug)
+    let cancelled = challenges::redeem(&app.db, tenant, r1, None, mug, None)
         .await
         .unwrap();
     assert_eq!(totals(&app.db, tenant, r1).await, (20, 0));
@@ -178,7 +208,7 @@ async fn a_reward_edited_while_orders_come_in_keeps_the_units_they_took() {
         let db = app.db.clone();
         async move {
             for _ in 0..n {
-                challenges::redeem(&db, tenant, r1, None, mug)
+                challenges::redeem(&db, tenant, r1, None, mug, None)
                     .await
                     .unwrap();
             }

@@ -184,6 +184,11 @@ pub(super) const ENTRIES: &[(&str, &str, &str)] = &[
     ("reward.empty_text", "Rewards the manufacturer offers will show here.", "Les récompenses proposées par le fabricant apparaîtront ici."),
     ("reward.saved", "Reward saved", "Récompense enregistrée"),
     ("reward.redeemed", "Reward ordered", "Récompense commandée"),
+    (
+        "reward.already_ordered",
+        "This order was already placed: it is in your statement below.",
+        "Cette commande est déjà passée : elle figure dans votre relevé ci-dessous.",
+    ),
     ("redemption.title", "Reward orders", "Commandes de récompenses"),
     ("redemption.actions", "Actions", "Actions"),
     ("redemption.requested", "requested", "demandée"),

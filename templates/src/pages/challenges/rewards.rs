@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::components::{
     action_form, badge, button_link, data_table, empty_state, error_summary, page_header,
-    ButtonKind, Column, Field, FieldErrors,
+    submit_button, ButtonKind, Column, Field, FieldErrors,
 };
 use crate::i18n::{datetime, number, t, Lang};
 use crate::layout::{csrf, Chrome, Page};
@@ -22,6 +22,9 @@ pub struct RewardRow {
     pub active: bool,
     /// Reseller view: the confirmed balance covers it.
     pub affordable: bool,
+    /// Reseller view: the one-time key of this row's order form, so that a double click
+    /// places one order.
+    pub order_key: String,
 }
 
 /// The reward form (`name, description, points_cost, stock, active`, and `stock_shown`).
@@ -111,7 +114,13 @@ pub fn rewards_page(chrome: &Chrome, v: &RewardsView) -> Markup {
                     }
                 }
             } else if r.affordable && r.stock != Some(0) {
-                action_form(chrome, &format!("/rewards/{}/redeem", r.id), t(lang, "reward.redeem"), ButtonKind::Primary, Some(t(lang, "reward.redeem_confirm")))
+                html! {
+                    form .inline-form method="post" action=(format!("/rewards/{}/redeem", r.id)) data-confirm=(t(lang, "reward.redeem_confirm")) {
+                        (csrf(chrome))
+                        input type="hidden" name="order_key" value=(r.order_key);
+                        (submit_button(t(lang, "reward.redeem"), ButtonKind::Primary))
+                    }
+                }
             } else {
                 html! { span .muted { (if r.stock == Some(0) { t(lang, "reward.out_of_stock") } else { t(lang, "reward.not_enough") }) } }
             };
