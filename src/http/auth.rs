@@ -188,9 +188,14 @@ async fn forgot(
     let limits = &state.reset_limits;
     if !limits.per_address.allow(&client.to_string(), now) {
         tracing::warn!(%client, "password reset requests throttled");
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "email",
+            FieldError::Message(ctx.t("error.too_many_requests").to_string()),
+        );
         let view = pages::ForgotPasswordView {
             email: form.email,
-            errors: FieldErrors::new(),
+            errors,
         };
         let page = pages::forgot_password(&chrome_for(&ctx), &view);
         return Ok(throttled(page, 3600));

@@ -189,8 +189,12 @@ async fn password_resets_are_throttled_per_account_and_per_address() {
         "two for a.manager, one for b"
     );
     // The address has used its five requests.
-    let (status, _) = forgot(&app, &c, "nobody@test.example").await;
+    let (status, page) = forgot(&app, &c, "nobody@test.example").await;
     assert_eq!(status, 429);
+    assert!(
+        page.contains("Trop de demandes"),
+        "said in the user's language: {page}"
+    );
 }
 
 /// A mail server that accepts connections and never answers.
