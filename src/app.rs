@@ -9,7 +9,12 @@ use tokio::net::TcpListener;
 
 /// Opens and migrates the configured database.
 pub async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
-    let db = Db::connect(&settings.database.url, settings.database.max_connections).await?;
+    let db = Db::connect_with(
+        &settings.database.url,
+        settings.database.max_connections,
+        std::time::Duration::from_secs(settings.database.acquire_timeout_seconds),
+    )
+    .await?;
     db.migrate()
         .await
         .context("cannot apply database migrations")?;
@@ -18,7 +23,7 @@ pub async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
 
 pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState> {
     let (mailer, from) = Mailer::from_settings(&settings.mail)?;
-    Ok(AppState::new(db, settings, mailer, from))
+    AppState::new(db, settings, mailer, from)
 }
 
 /// A running server: its address (tests bind port 0) and the task serving it.
@@ -27,8 +32,10 @@ pub struct Running {
     pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-/// Binds the listener and serves in a background task.
+/// Binds the listener and serves in a background task. Refuses a server others can reach that
+/// would sign links with the built-in secret (see `Settings::check_secret`).
 pub async fn spawn(state: AppState, listen: &str) -> anyhow::Result<Running> {
+    state.settings.check_secret(listen)?;
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

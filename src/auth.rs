@@ -1,4 +1,4 @@
-//! Passwords (argon2id), random tokens, keyed hashes and login throttling.
+//! Passwords (argon2id), random tokens and keyed hashes.
 
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -8,8 +8,6 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
 
 /// Shortest accepted password. Length beats composition rules (NIST SP 800-63B).
 pub const MIN_PASSWORD_LEN: usize = 12;
@@ -82,69 +80,6 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Counts failed logins per account and per IP address in a sliding window. In memory: with
-/// several servers each one throttles on its own, which still bounds guessing per server.
-pub struct Throttle {
-    window: i64,
-    max_per_account: usize,
-    max_per_ip: usize,
-    failures: Mutex<HashMap<String, VecDeque<i64>>>,
-}
-
-impl Throttle {
-    pub fn new(window_seconds: i64, max_per_account: u32, max_per_ip: u32) -> Self {
-        Throttle {
-            window: window_seconds,
-            max_per_account: max_per_account as usize,
-            max_per_ip: max_per_ip as usize,
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// True when a login attempt for this account from this address must be refused now.
-    pub fn is_blocked(&self, account: &str, ip: &str, now: i64) -> bool {
-        let mut map = self.failures.lock().expect("throttle lock");
-        let acc = Self::recent(
-            &mut map,
-            &format!("a:{}", account.to_lowercase()),
-            now,
-            self.window,
-        );
-        let by_ip = Self::recent(&mut map, &format!("i:{ip}"), now, self.window);
-        acc >= self.max_per_account || by_ip >= self.max_per_ip
-    }
-
-    pub fn record_failure(&self, account: &str, ip: &str, now: i64) {
-        let mut map = self.failures.lock().expect("throttle lock");
-        for key in [format!("a:{}", account.to_lowercase()), format!("i:{ip}")] {
-            map.entry(key).or_default().push_back(now);
-        }
-        if map.len() > 100_000 {
-            let window = self.window;
-            map.retain(|_, q| q.back().is_some_and(|t| *t > now - window));
-        }
-    }
-
-    pub fn clear_account(&self, account: &str) {
-        self.failures
-            .lock()
-            .expect("throttle lock")
-            .remove(&format!("a:{}", account.to_lowercase()));
-    }
-
-    fn recent(map: &mut HashMap<String, VecDeque<i64>>, key: &str, now: i64, window: i64) -> usize {
-        match map.get_mut(key) {
-            Some(q) => {
-                while q.front().is_some_and(|t| *t <= now - window) {
-                    q.pop_front();
-                }
-                q.len()
-            }
-            None => 0,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,18 +91,6 @@ mod tests {
         assert!(verify_password("correct horse battery".into(), Some(hash.clone())).await);
         assert!(!verify_password("wrong horse battery".into(), Some(hash)).await);
         assert!(!verify_password("anything".into(), None).await);
-    }
-
-    #[test]
-    fn throttle_blocks_after_the_limit_and_forgets_after_the_window() {
-        let t = Throttle::new(60, 3, 10);
-        for i in 0..3 {
-            assert!(!t.is_blocked("a@b.c", "1.2.3.4", 100 + i));
-            t.record_failure("A@b.c", "1.2.3.4", 100 + i);
-        }
-        assert!(t.is_blocked("a@b.c", "9.9.9.9", 103));
-        assert!(!t.is_blocked("other@b.c", "1.2.3.4", 103));
-        assert!(!t.is_blocked("a@b.c", "1.2.3.4", 200));
     }
 
     #[test]

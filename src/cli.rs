@@ -447,12 +447,11 @@ async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<ExitCo
         RoleArg::Manager => Role::Manager,
         RoleArg::Reseller => Role::Reseller,
     };
-    let organisation_id = match (role, reseller) {
+    let reseller = match (role, reseller) {
         (Role::Reseller, Some(code)) => Some(
             db::network::by_code(&db, tenant.id, &code)
                 .await?
-                .ok_or_else(|| Refused(format!("no reseller {code} in {}", tenant.slug)))?
-                .organisation_id,
+                .ok_or_else(|| Refused(format!("no reseller {code} in {}", tenant.slug)))?,
         ),
         (Role::Reseller, None) => bail!(Refused(
             "--reseller CODE is required for a reseller user".into()
@@ -472,15 +471,18 @@ async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<ExitCo
         &tenant,
         &email,
         role,
-        organisation_id,
+        reseller.as_ref(),
         password,
         None,
     )
     .await
     .context("cannot add the user")?;
-    match created.invitation_link {
-        Some(link) => println!("user {email} invited; invitation link (also emailed): {link}"),
-        None => println!("user {email} created"),
+    match (created.existing, created.invitation_link) {
+        (true, _) => println!("user {email} already exists; access to this reseller granted"),
+        (false, Some(link)) => {
+            println!("user {email} invited; invitation link (also emailed): {link}")
+        }
+        (false, None) => println!("user {email} created"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -18,3 +18,4 @@ pub mod import;
 pub mod jobs_app;
 pub mod mail;
 pub mod reference_import;
+pub mod throttle;

@@ -131,7 +131,8 @@ pub async fn by_id(db: &Db, tenant_id: i64, id: i64) -> Result<Option<Reseller>,
     with_db!(db, p => sqlx::query_as::<_, Reseller>(&sql).bind(tenant_id).bind(id).fetch_optional(p).await)
 }
 
-/// The membership of an organisation in a tenant's network (what a reseller user acts as).
+/// The membership of an organisation in a tenant's network (not what its users may act as:
+/// see [`of_reseller_user`]).
 pub async fn by_organisation(
     db: &Db,
     tenant_id: i64,
@@ -139,6 +140,19 @@ pub async fn by_organisation(
 ) -> Result<Option<Reseller>, sqlx::Error> {
     let sql = format!("{SELECT} where r.tenant_id = $1 and r.organisation_id = $2");
     with_db!(db, p => sqlx::query_as::<_, Reseller>(&sql).bind(tenant_id).bind(organisation_id).fetch_optional(p).await)
+}
+
+/// The membership of a tenant's network that a reseller user was granted (what it acts as).
+pub async fn of_reseller_user(
+    db: &Db,
+    tenant_id: i64,
+    user_id: i64,
+) -> Result<Option<Reseller>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} join reseller_access g on g.reseller_id = r.id and g.tenant_id = r.tenant_id \
+         where r.tenant_id = $1 and g.user_id = $2"
+    );
+    with_db!(db, p => sqlx::query_as::<_, Reseller>(&sql).bind(tenant_id).bind(user_id).fetch_optional(p).await)
 }
 
 /// Distinct regions of the network, for filter menus.

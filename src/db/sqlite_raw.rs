@@ -31,6 +31,22 @@ impl Drop for Statement {
     }
 }
 
+/// A failure of the C API, with SQLite's result code (so that a read-only or failing disk can
+/// be told from a bad row, see `db::is_unavailable_raw`).
+#[derive(Debug)]
+pub struct RawError {
+    pub code: c_int,
+    message: String,
+}
+
+impl std::fmt::Display for RawError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (SQLite code {})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for RawError {}
+
 impl Statement {
     /// SQLite's message for the last error on this connection.
     fn error(&self, rc: c_int, doing: &str) -> anyhow::Error {
@@ -39,7 +55,10 @@ impl Statement {
         let message = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(self.db)) }
             .to_string_lossy()
             .into_owned();
-        anyhow::anyhow!("{doing}: {message} (SQLite code {rc})")
+        anyhow::Error::new(RawError {
+            code: rc,
+            message: format!("{doing}: {message}"),
+        })
     }
 }
 

@@ -40,16 +40,17 @@ pub async fn list(db: &Db) -> Result<Vec<Tenant>, sqlx::Error> {
     with_db!(db, p => sqlx::query_as::<_, Tenant>(&sql).fetch_all(p).await)
 }
 
-/// The tenants in whose networks an organisation is a member (for multi-brand resellers).
-pub async fn of_organisation(db: &Db, organisation_id: i64) -> Result<Vec<Tenant>, sqlx::Error> {
+/// The tenants that granted a reseller user access to their reseller record (a multi-brand
+/// reseller's user may act in several).
+pub async fn of_reseller_user(db: &Db, user_id: i64) -> Result<Vec<Tenant>, sqlx::Error> {
     let sql = format!(
-        "select {} from tenants t join resellers r on r.tenant_id = t.id \
-         where r.organisation_id = $1 order by t.name",
+        "select {} from tenants t join reseller_access g on g.tenant_id = t.id \
+         where g.user_id = $1 order by t.name",
         COLUMNS
             .split(", ")
             .map(|c| format!("t.{c}"))
             .collect::<Vec<_>>()
             .join(", ")
     );
-    with_db!(db, p => sqlx::query_as::<_, Tenant>(&sql).bind(organisation_id).fetch_all(p).await)
+    with_db!(db, p => sqlx::query_as::<_, Tenant>(&sql).bind(user_id).fetch_all(p).await)
 }

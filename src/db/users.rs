@@ -56,32 +56,54 @@ pub struct TenantUser {
     pub reseller_code: Option<String>,
     pub reseller_name: Option<String>,
     pub has_password: bool,
+    pub disabled: bool,
     pub last_login_at: Option<i64>,
 }
 
-/// Staff of the tenant and users of the reseller organisations in its network.
+/// Staff of the tenant and the reseller users it granted access to its network.
 pub async fn list_for_tenant(db: &Db, tenant_id: i64) -> Result<Vec<TenantUser>, sqlx::Error> {
     let sql = "select u.id, u.email, u.role, r.code as reseller_code, r.name as reseller_name, \
-               (u.password_hash is not null) as has_password, u.last_login_at \
-               from users u left join resellers r on r.organisation_id = u.organisation_id and r.tenant_id = $1 \
-               where u.tenant_id = $1 or r.id is not null \
+               (u.password_hash is not null) as has_password, u.disabled, u.last_login_at \
+               from users u left join reseller_access g on g.user_id = u.id and g.tenant_id = $1 \
+               left join resellers r on r.id = g.reseller_id and r.tenant_id = $1 \
+               where u.tenant_id = $1 or g.id is not null \
                order by u.role, u.email";
     with_db!(db, p => sqlx::query_as::<_, TenantUser>(sql).bind(tenant_id).fetch_all(p).await)
 }
 
-/// Users of one reseller organisation (shown on the reseller's page).
-pub async fn list_for_organisation(
+/// The users with access to one reseller of a tenant (shown on the reseller's page).
+pub async fn list_for_reseller(
     db: &Db,
-    organisation_id: i64,
+    tenant_id: i64,
+    reseller_id: i64,
 ) -> Result<Vec<User>, sqlx::Error> {
-    let sql = format!("select {COLUMNS} from users where organisation_id = $1 order by email");
-    with_db!(db, p => sqlx::query_as::<_, User>(&sql).bind(organisation_id).fetch_all(p).await)
+    let columns = COLUMNS
+        .split(", ")
+        .map(|c| format!("u.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "select {columns} from users u join reseller_access g on g.user_id = u.id \
+         where g.tenant_id = $1 and g.reseller_id = $2 order by u.email"
+    );
+    with_db!(db, p => sqlx::query_as::<_, User>(&sql).bind(tenant_id).bind(reseller_id).fetch_all(p).await)
 }
 
-pub async fn set_password(tx: &mut Tx, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
-    with_tx!(tx, c => sqlx::query("update users set password_hash = $1 where id = $2")
-        .bind(hash).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+/// Disables a staff user of the tenant (staff belong to one tenant: disabling is how they lose
+/// access). True when this call disabled them.
+pub async fn disable_staff(tx: &mut Tx, tenant_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+    let sql = "update users set disabled = $1 where id = $2 and tenant_id = $3 \
+               and role <> 'reseller' and disabled = $4";
+    let n = with_tx!(tx, c => sqlx::query(sql).bind(true).bind(user_id).bind(tenant_id).bind(false)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Sets the password of an enabled user; false when there is no such user.
+pub async fn set_password(tx: &mut Tx, user_id: i64, hash: &str) -> Result<bool, sqlx::Error> {
+    let n = with_tx!(tx, c => sqlx::query("update users set password_hash = $1 where id = $2 and disabled = $3")
+        .bind(hash).bind(user_id).bind(false).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 pub async fn set_locale(db: &Db, user_id: i64, locale: &str) -> Result<(), sqlx::Error> {
@@ -160,6 +182,8 @@ pub async fn delete_expired_sessions(db: &Db) -> Result<u64, sqlx::Error> {
 
 // --- single-use links -------------------------------------------------------------------------
 
+/// Creates a link and spends every other link of the user: one link is valid at a time, so
+/// an old email cannot be used once a newer one was sent.
 pub async fn create_link_token(
     tx: &mut Tx,
     user_id: i64,
@@ -167,11 +191,18 @@ pub async fn create_link_token(
     token_hash: &str,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
+    spend_links_of(tx, user_id).await?;
     let sql = "insert into user_tokens (user_id, kind, token_hash, created_at, expires_at) values ($1, $2, $3, $4, $5)";
     with_tx!(tx, c => sqlx::query(sql)
         .bind(user_id).bind(kind).bind(token_hash).bind(now()).bind(expires_at)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Marks every unused link of the user used (a password was set or changed).
+pub async fn spend_links_of(tx: &mut Tx, user_id: i64) -> Result<u64, sqlx::Error> {
+    with_tx!(tx, c => sqlx::query("update user_tokens set used_at = $1 where user_id = $2 and used_at is null")
+        .bind(now()).bind(user_id).execute(c).await.map(|r| r.rows_affected()))
 }
 
 /// The user a link belongs to, if it is unused and unexpired (does not consume it).
@@ -185,7 +216,9 @@ pub async fn peek_link_token(
     with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(token_hash).bind(kind).bind(now()).fetch_optional(p).await)
 }
 
-/// Marks a link used and returns its user — atomically, so a link works exactly once.
+/// Marks a link used and returns its user. The update is conditional on the link being unused,
+/// and exactly one row changes for the one caller that gets the user: of concurrent uses of one
+/// link, one succeeds.
 pub async fn consume_link_token(
     tx: &mut Tx,
     kind: &str,
@@ -193,7 +226,11 @@ pub async fn consume_link_token(
 ) -> Result<Option<i64>, sqlx::Error> {
     let sql = "update user_tokens set used_at = $1 where token_hash = $2 and kind = $3 \
                and used_at is null and expires_at > $1 returning user_id";
-    with_tx!(tx, c => sqlx::query_scalar::<_, i64>(sql).bind(now()).bind(token_hash).bind(kind).fetch_optional(c).await)
+    let users = with_tx!(tx, c => sqlx::query_scalar::<_, i64>(sql).bind(now()).bind(token_hash).bind(kind).fetch_all(c).await)?;
+    Ok(match users.as_slice() {
+        [user] => Some(*user),
+        _ => None,
+    })
 }
 
 pub async fn delete_expired_link_tokens(db: &Db) -> Result<u64, sqlx::Error> {

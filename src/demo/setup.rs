@@ -110,6 +110,13 @@ pub async fn setup(
             ),
             (None, None) => None,
         };
+        if let Some(user) = user {
+            // Each manufacturer grants access to its own reseller record: the multi-brand demo
+            // user works in both networks because both grant it, not because it shares an
+            // organisation.
+            let granted = crate::db::access::grant(tx, tenant, id, user, None).await?;
+            anyhow::ensure!(granted, "granting {} access to {}", user, r.code);
+        }
         if r.is_demo && shared.is_none() {
             *demo_organisation = user.map(|u| (organisation, u));
         }

@@ -145,12 +145,24 @@ async fn check_shape(db: &Db, summary: &DemoSummary) {
         .unwrap();
     let hash = user.password_hash.expect("a password");
     assert!(crate::auth::verify_password(DEMO_PASSWORD.into(), Some(hash)).await);
-    // Its organisation is in both networks, with declarations in both.
+    // Its organisation is in both networks, with declarations in both, and both manufacturers
+    // granted it access.
     let organisation = user.organisation_id.expect("an organisation");
-    let tenants = crate::db::tenants::of_organisation(db, organisation)
+    let tenants = crate::db::tenants::of_reseller_user(db, user.id)
         .await
         .unwrap();
     assert_eq!(tenants.len(), 2);
+    let ungranted = scalar(
+        db,
+        "select count(*) from users u join resellers r on r.organisation_id = u.organisation_id \
+         where u.role = 'reseller' and not exists (select 1 from reseller_access g \
+         where g.user_id = u.id and g.reseller_id = r.id)",
+    )
+    .await;
+    assert_eq!(
+        ungranted, 0,
+        "every demo reseller user works for its own reseller"
+    );
     let declared = scalar(
         db,
         &format!(

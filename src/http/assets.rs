@@ -22,13 +22,10 @@ pub static ICON_URL: LazyLock<String> =
     LazyLock::new(|| hashed("icon", "svg", relais_templates::ICON_SVG));
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/static/{file}", get(serve))
-        .route(
-            "/favicon.ico",
-            get(|| async { asset("image/svg+xml", relais_templates::ICON_SVG) }),
-        )
-        .route("/healthz", get(|| async { "ok" }))
+    Router::new().route("/static/{file}", get(serve)).route(
+        "/favicon.ico",
+        get(|| async { asset("image/svg+xml", relais_templates::ICON_SVG) }),
+    )
 }
 
 async fn serve(axum::extract::Path(file): axum::extract::Path<String>) -> Response {

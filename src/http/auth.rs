@@ -1,11 +1,12 @@
 //! Login, logout, invitations, password resets, language and tenant switching, account page.
 
+use super::client::ClientAddr;
 use super::ctx::{Ctx, LoggedIn, LANG_COOKIE, SESSION_COOKIE};
 use super::error::{AppError, AppResult};
 use super::{chrome_for, flash_redirect, AppState};
 use crate::{accounts, auth, db};
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::header;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -15,7 +16,6 @@ use relais_templates::components::{FieldError, FieldErrors};
 use relais_templates::i18n::Lang;
 use relais_templates::pages::{self, LoginError, SetPasswordPurpose};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -36,10 +36,39 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site relative paths are followed after login (no open redirects).
+/// Only same-site paths are followed after login (no open redirects). The value must be an
+/// absolute path without control characters, spaces or backslashes (browsers drop or turn them
+/// into slashes, so `/\t/evil.example` would leave the site); it is then resolved as a URL
+/// against this site and must stay on it. What is returned is the normalised path and query.
 fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .map(str::to_string)
+    let next = next?;
+    if !next.starts_with('/')
+        || next.starts_with("//")
+        || next.contains('\\')
+        || next.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
+        return None;
+    }
+    let site = url::Url::parse("http://relais.invalid/").expect("a valid base");
+    let target = site.join(next).ok()?;
+    if target.origin() != site.origin() {
+        return None;
+    }
+    let mut out = target.path().to_string();
+    if let Some(q) = target.query() {
+        out.push('?');
+        out.push_str(q);
+    }
+    (out.starts_with('/') && !out.starts_with("//")).then_some(out)
+}
+
+/// A 429 page or response with how long to wait.
+fn throttled(page: Markup, wait: i64) -> Response {
+    let mut resp = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
+    if let Ok(v) = HeaderValue::from_str(&wait.max(1).to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
 }
 
 async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
@@ -63,12 +92,12 @@ struct LoginForm {
 
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     ctx: Ctx,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let now = db::now();
-    let ip = peer.ip().to_string();
+    let ip = client.to_string();
     let email = form.email.trim().to_lowercase();
     let chrome = chrome_for(&ctx);
     let retry = |error: LoginError| {
@@ -79,10 +108,9 @@ async fn login(
         };
         pages::login(&chrome, &view)
     };
-    if state.throttle.is_blocked(&email, &ip, now) {
-        tracing::warn!(%ip, "login throttled");
-        let page = retry(LoginError::TooManyAttempts);
-        return Ok((axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    if let Some(wait) = state.throttle.wait(&email, &ip, now) {
+        tracing::warn!(%ip, wait, "login throttled");
+        return Ok(throttled(retry(LoginError::TooManyAttempts), wait));
     }
     let user = db::users::by_email(&state.db, &email).await?;
     let hash = user
@@ -93,9 +121,9 @@ async fn login(
     let Some(user) = user.filter(|_| ok) else {
         state.throttle.record_failure(&email, &ip, now);
         let page = retry(LoginError::InvalidCredentials);
-        return Ok((axum::http::StatusCode::UNAUTHORIZED, page).into_response());
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
-    state.throttle.clear_account(&email);
+    state.throttle.succeeded(&email, &ip);
     let token = auth::random_token();
     let lifetime = state.settings.server.session_hours * 3600;
     db::users::create_session(
@@ -138,11 +166,15 @@ struct ForgotForm {
     email: String,
 }
 
+/// Answers the same page at once whether or not the account exists: the reset itself (lookup,
+/// link, email) runs apart from the request, so neither the answer nor its timing tells. An
+/// address is limited in how many resets it asks for, and an account in how many it receives.
 async fn forgot(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     ctx: Ctx,
     Form(form): Form<ForgotForm>,
-) -> AppResult<Markup> {
+) -> AppResult<Response> {
     if !accounts::valid_email(&form.email) {
         let mut errors = FieldErrors::new();
         errors.add("email", FieldError::InvalidEmail);
@@ -150,10 +182,34 @@ async fn forgot(
             email: form.email,
             errors,
         };
-        return Ok(pages::forgot_password(&chrome_for(&ctx), &view));
+        return Ok(pages::forgot_password(&chrome_for(&ctx), &view).into_response());
     }
-    accounts::request_password_reset(&state, &form.email, ctx.lang).await?;
-    Ok(pages::forgot_password_sent(&chrome_for(&ctx)))
+    let now = db::now();
+    let limits = &state.reset_limits;
+    if !limits.per_address.allow(&client.to_string(), now) {
+        tracing::warn!(%client, "password reset requests throttled");
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "email",
+            FieldError::Message(ctx.t("error.too_many_requests").to_string()),
+        );
+        let view = pages::ForgotPasswordView {
+            email: form.email,
+            errors,
+        };
+        let page = pages::forgot_password(&chrome_for(&ctx), &view);
+        return Ok(throttled(page, 3600));
+    }
+    let email = form.email.trim().to_lowercase();
+    if limits.per_account.allow(&email, now) {
+        let (state, lang) = (state.clone(), ctx.lang);
+        tokio::spawn(async move {
+            if let Err(e) = accounts::request_password_reset(&state, &email, lang).await {
+                tracing::error!(error = ?e, "password reset failed");
+            }
+        });
+    }
+    Ok(pages::forgot_password_sent(&chrome_for(&ctx)).into_response())
 }
 
 async fn invite_page(
@@ -182,7 +238,7 @@ async fn link_page(
     let Some(user_id) =
         db::users::peek_link_token(&state.db, kind, &auth::token_hash(&token)).await?
     else {
-        return Ok((axum::http::StatusCode::GONE, pages::link_invalid(&chrome)).into_response());
+        return Ok((StatusCode::GONE, pages::link_invalid(&chrome)).into_response());
     };
     let view = set_password_view(&state, kind, &token, user_id, FieldErrors::new()).await?;
     Ok(pages::set_password(&chrome, &view).into_response())
@@ -277,11 +333,11 @@ async fn complete_link(
         let Some(user_id) =
             db::users::peek_link_token(&state.db, kind, &auth::token_hash(&token)).await?
         else {
-            return Ok((axum::http::StatusCode::GONE, pages::link_invalid(&chrome)).into_response());
+            return Ok((StatusCode::GONE, pages::link_invalid(&chrome)).into_response());
         };
         let view = set_password_view(&state, kind, &token, user_id, errors).await?;
         return Ok((
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::UNPROCESSABLE_ENTITY,
             pages::set_password(&chrome, &view),
         )
             .into_response());
@@ -293,7 +349,7 @@ async fn complete_link(
             "success",
             ctx.t("password.set"),
         )),
-        None => Ok((axum::http::StatusCode::GONE, pages::link_invalid(&chrome)).into_response()),
+        None => Ok((StatusCode::GONE, pages::link_invalid(&chrome)).into_response()),
     }
 }
 
@@ -368,38 +424,57 @@ struct ChangePasswordForm {
     new_password_confirm: String,
 }
 
+/// The current password is checked under the same throttle as logins (per user and client
+/// address): a stolen session cannot be used to guess it.
 async fn change_password(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     user: LoggedIn,
     Form(form): Form<ChangePasswordForm>,
 ) -> AppResult<Response> {
     let ctx = &user.ctx;
     let me = &user.session.user;
-    let errors =
-        if !auth::verify_password(form.current_password.clone(), me.password_hash.clone()).await {
-            let mut e = FieldErrors::new();
-            e.add(
-                "current_password",
-                FieldError::Message(ctx.t("password.current_wrong").to_string()),
-            );
-            e
-        } else {
-            password_problems(
-                &form.new_password,
-                &form.new_password_confirm,
-                "new_password",
-                "new_password_confirm",
-            )
-        };
+    let now = db::now();
+    let (account, ip) = (format!("user:{}", me.id), client.to_string());
+    if let Some(wait) = state.throttle.wait(&account, &ip, now) {
+        let mut e = FieldErrors::new();
+        e.add(
+            "current_password",
+            FieldError::Message(ctx.t("password.too_many").to_string()),
+        );
+        let page = pages::account(&chrome_for(ctx), &account_view(&user, e));
+        return Ok(throttled(page, wait));
+    }
+    let current_ok =
+        auth::verify_password(form.current_password.clone(), me.password_hash.clone()).await;
+    if current_ok {
+        state.throttle.succeeded(&account, &ip);
+    } else {
+        state.throttle.record_failure(&account, &ip, now);
+    }
+    let errors = if !current_ok {
+        let mut e = FieldErrors::new();
+        e.add(
+            "current_password",
+            FieldError::Message(ctx.t("password.current_wrong").to_string()),
+        );
+        e
+    } else {
+        password_problems(
+            &form.new_password,
+            &form.new_password_confirm,
+            "new_password",
+            "new_password_confirm",
+        )
+    };
     if !errors.is_empty() {
         let page = pages::account(&chrome_for(ctx), &account_view(&user, errors));
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let hash = auth::hash_password(form.new_password).await?;
-    let mut tx = state.db.begin().await?;
-    db::users::set_password(&mut tx, me.id, &hash).await?;
-    db::users::delete_sessions_of(&mut tx, me.id).await?;
-    tx.commit().await?;
+    if !accounts::change_password(&state.db, me.id, &hash).await? {
+        return Err(AppError::LoginRequired);
+    }
     Ok(flash_redirect(
         &state,
         "/login",

@@ -1,27 +1,27 @@
-//! Who is asking: the context middleware loads the session (user, tenant, reseller membership),
-//! the language and the CSRF token once per request, checks CSRF on state-changing requests,
-//! and renders error pages. Extractors then enforce role and tenant, so handlers cannot forget.
+//! Who is asking: the context middleware loads the session (user, tenant, reseller access),
+//! the language and the CSRF token once per request, guards the request body (size for
+//! anonymous clients, time for everyone), checks CSRF on state-changing requests before any
+//! large body is read, limits concurrent uploads, and renders error pages. Extractors then
+//! enforce role and tenant, so handlers cannot forget.
 
 use super::error::{AppError, ErrorMarker};
-use super::AppState;
+use super::limits::{self, BodyProblem};
+use super::{csrf, redact, AppState};
 use crate::auth;
 use crate::db::{self, network::Reseller, tenants::Tenant, users::User};
 use crate::domain::network::Role;
-use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::{header, request::Parts, HeaderValue, Method, StatusCode};
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use relais_templates::i18n::Lang;
+use std::time::Duration;
 
 pub const SESSION_COOKIE: &str = "relais_session";
 pub const CSRF_COOKIE: &str = "relais_csrf";
 pub const LANG_COOKIE: &str = "relais_lang";
 pub const FLASH_COOKIE: &str = "relais_flash";
-/// Largest urlencoded form body buffered for the CSRF check (uploads are multipart and carry
-/// their token in the action URL's query string instead).
-const MAX_FORM_BODY: usize = 2 * 1024 * 1024;
 
 /// A logged-in user's session with what it resolves to.
 #[derive(Clone, Debug)]
@@ -31,9 +31,9 @@ pub struct SessionInfo {
     pub role: Role,
     /// The manufacturer the user is acting in (staff: theirs; reseller users: the one chosen).
     pub tenant: Option<Tenant>,
-    /// For reseller users: their organisation's membership in `tenant`.
+    /// For reseller users: the reseller record `tenant` granted them.
     pub reseller: Option<Reseller>,
-    /// For reseller users: every manufacturer their organisation works with.
+    /// For reseller users: every manufacturer that granted them access.
     pub tenants: Vec<Tenant>,
 }
 
@@ -53,17 +53,42 @@ impl Ctx {
     }
 }
 
+/// The language without a session: the cookie, then the browser's preference.
+fn visitor_lang(jar: &CookieJar, headers: &HeaderMap) -> Lang {
+    jar.get(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .unwrap_or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::from_accept_language)
+                .unwrap_or(Lang::Fr)
+        })
+}
+
 pub async fn context_middleware(
     State(state): State<AppState>,
     req: Request,
     next: Next,
 ) -> Response {
     let jar = CookieJar::from_headers(req.headers());
+    let visitor_lang = visitor_lang(&jar, req.headers());
     let session = match jar.get(SESSION_COOKIE) {
-        Some(c) => load_session(&state, c.value()).await.unwrap_or_else(|e| {
-            tracing::error!(error = ?e, "cannot load session");
-            None
-        }),
+        Some(c) => match load_session(&state, c.value()).await {
+            Ok(s) => s,
+            // Never "no session": the user would be sent to the login page and their
+            // cookie treated as gone. The page says what happened; the cookie stays.
+            Err(e) => {
+                let ctx = Ctx {
+                    lang: visitor_lang,
+                    csrf_token: String::new(),
+                    path: req.uri().path().to_string(),
+                    session: None,
+                    flash: vec![],
+                };
+                return render_error(&state, &ctx, AppError::Internal(e).into_response());
+            }
+        },
         None => None,
     };
     let anon_csrf = jar
@@ -79,15 +104,8 @@ pub async fn context_middleware(
     let lang = session
         .as_ref()
         .and_then(|s| s.info.user.locale.as_deref())
-        .or(jar.get(LANG_COOKIE).map(|c| c.value()))
         .and_then(Lang::parse)
-        .unwrap_or_else(|| {
-            req.headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map(Lang::from_accept_language)
-                .unwrap_or(Lang::Fr)
-        });
+        .unwrap_or(visitor_lang);
     let flash = jar
         .get(FLASH_COOKIE)
         .and_then(|c| serde_urlencoded::from_str::<Vec<(String, String)>>(c.value()).ok())
@@ -101,21 +119,68 @@ pub async fn context_middleware(
     };
 
     let (mut parts, body) = req.into_parts();
-    let mut req = if is_state_changing(&parts.method) && !parts.uri.path().starts_with("/api/") {
-        match check_csrf(&parts, body, &csrf_token, state.max_body()).await {
-            Ok(body) => Request::from_parts(parts, body),
+    let refuse = |e: AppError| render_error(&state, &ctx, e.into_response());
+    let api = parts.uri.path().starts_with("/api/");
+    // Anonymous visitors post only small forms; everyone else is capped by the router's
+    // upload limit, which the upload handlers report in their own words.
+    let max_body = if session.is_none() && !api {
+        limits::ANONYMOUS_MAX_BODY
+    } else {
+        usize::MAX
+    };
+    if content_length(&parts.headers).is_some_and(|n| n > max_body as u64) {
+        return refuse(AppError::Refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "error.too_large",
+        ));
+    }
+    let server = &state.settings.server;
+    let (body, body_outcome) = limits::guard(
+        body,
+        max_body,
+        Duration::from_secs(server.body_idle_seconds),
+        Duration::from_secs(server.body_total_seconds),
+    );
+    let state_changing = is_state_changing(&parts.method);
+    let body = if state_changing && !api {
+        match csrf::check(&parts, body, &csrf_token).await {
+            Ok(body) => body,
             Err(()) => {
-                tracing::warn!(path = %parts.uri.path(), "refused a state-changing request without a valid CSRF token");
-                parts.extensions.insert(ctx.clone());
-                return render_error(&state, &ctx, AppError::Csrf.into_response());
+                if let Some(problem) = body_outcome.problem() {
+                    return refuse(body_refusal(problem));
+                }
+                let path = redact::loggable_path(parts.uri.path());
+                tracing::warn!(%path, "refused a state-changing request without a valid CSRF token");
+                return refuse(AppError::Csrf);
             }
         }
     } else {
-        Request::from_parts(parts, body)
+        body
     };
-    req.extensions_mut().insert(ctx.clone());
+    let upload = if state_changing && csrf::is_multipart(&parts) {
+        match upload_key(&parts.headers, session.as_ref()) {
+            Some(key) => match state.uploads.start(&key) {
+                Some(permit) => Some(permit),
+                None => {
+                    return refuse(AppError::Refused(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "error.too_many_uploads",
+                    ))
+                }
+            },
+            None => None,
+        }
+    } else {
+        None
+    };
+    parts.extensions.insert(ctx.clone());
+    let req = Request::from_parts(parts, body);
 
     let mut resp = next.run(req).await;
+    drop(upload);
+    if let Some(problem) = body_outcome.problem() {
+        resp = body_refusal(problem).into_response();
+    }
 
     if let Some(s) = &session {
         if s.needs_extension {
@@ -142,95 +207,38 @@ fn is_state_changing(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// Accepts the token from the `csrf_token` query parameter, the `x-csrf-token` header or an
-/// urlencoded form field; returns the body intact for the handler.
-async fn check_csrf(
-    parts: &Parts,
-    body: Body,
-    expected: &str,
-    max_body: usize,
-) -> Result<Body, ()> {
-    if let (Some(origin), Some(host)) = (
-        parts.headers.get(header::ORIGIN),
-        parts.headers.get(header::HOST),
-    ) {
-        let origin = origin.to_str().unwrap_or("");
-        let host = host.to_str().unwrap_or("");
-        let origin_host = origin.split("://").nth(1).unwrap_or("");
-        if origin != "null" && origin_host != host {
-            return Err(());
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+fn body_refusal(problem: BodyProblem) -> AppError {
+    match problem {
+        BodyProblem::TooLarge => {
+            AppError::Refused(StatusCode::PAYLOAD_TOO_LARGE, "error.too_large")
         }
-    }
-    let from_query = parts.uri.query().and_then(|q| {
-        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-            .ok()?
-            .into_iter()
-            .find(|(k, _)| k == "csrf_token")
-            .map(|(_, v)| v)
-    });
-    let from_header = parts
-        .headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    if let Some(token) = from_query.or(from_header) {
-        return if auth::constant_time_eq(&token, expected) {
-            Ok(body)
-        } else {
-            Err(())
-        };
-    }
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if content_type.starts_with("multipart/form-data") {
-        return check_multipart_csrf(content_type, body, max_body, expected).await;
-    }
-    if !content_type.starts_with("application/x-www-form-urlencoded") {
-        return Err(());
-    }
-    let bytes = to_bytes(body, MAX_FORM_BODY).await.map_err(|_| ())?;
-    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-        .map_err(|_| ())?
-        .into_iter()
-        .find(|(k, _)| k == "csrf_token")
-        .map(|(_, v)| v)
-        .ok_or(())?;
-    if auth::constant_time_eq(&token, expected) {
-        Ok(Body::from(bytes))
-    } else {
-        Err(())
+        BodyProblem::TimedOut => {
+            AppError::Refused(StatusCode::REQUEST_TIMEOUT, "error.body_timeout")
+        }
     }
 }
 
-/// Uploads are multipart: the body is buffered (it is capped by the upload limit anyway) and its
-/// `csrf_token` field checked before the handler sees it.
-async fn check_multipart_csrf(
-    content_type: &str,
-    body: Body,
-    max_body: usize,
-    expected: &str,
-) -> Result<Body, ()> {
-    let boundary = multer::parse_boundary(content_type).map_err(|_| ())?;
-    let bytes = to_bytes(body, max_body).await.map_err(|_| ())?;
-    let stream = futures::stream::once({
-        let b = bytes.clone();
-        async move { Ok::<_, std::io::Error>(b) }
-    });
-    let mut multipart = multer::Multipart::new(stream, boundary);
-    while let Some(field) = multipart.next_field().await.map_err(|_| ())? {
-        if field.name() == Some("csrf_token") {
-            let token = field.text().await.map_err(|_| ())?;
-            return if auth::constant_time_eq(&token, expected) {
-                Ok(Body::from(bytes))
-            } else {
-                Err(())
-            };
-        }
+/// Whose uploads an upload counts against: the logged-in user, or the API token (requests
+/// without either are refused before their body is read).
+fn upload_key(headers: &HeaderMap, session: Option<&LoadedSession>) -> Option<String> {
+    if let Some(s) = session {
+        return Some(format!("user:{}", s.info.user.id));
     }
-    Err(())
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })?;
+    Some(format!("token:{}", auth::token_hash(bearer.trim())))
 }
 
 struct LoadedSession {
@@ -263,15 +271,14 @@ async fn load_session(
         };
         (tenant, None, vec![])
     } else {
-        let org = user.organisation_id.unwrap_or(0);
-        let tenants = db::tenants::of_organisation(&state.db, org).await?;
+        let tenants = db::tenants::of_reseller_user(&state.db, user.id).await?;
         let tenant = tenants
             .iter()
             .find(|t| Some(t.id) == session.tenant_id)
             .or(tenants.first())
             .cloned();
         let reseller = match &tenant {
-            Some(t) => db::network::by_organisation(&state.db, t.id, org).await?,
+            Some(t) => db::network::of_reseller_user(&state.db, t.id, user.id).await?,
             None => None,
         };
         (tenant, reseller, tenants)
@@ -305,8 +312,12 @@ fn render_error(state: &AppState, ctx: &Ctx, resp: Response) -> Response {
         .get::<ErrorMarker>()
         .cloned()
         .expect("error marker present");
-    if ctx.path.starts_with("/api/") {
-        let message = marker.message.clone().unwrap_or_else(|| {
+    let message = marker
+        .message
+        .clone()
+        .or_else(|| marker.key.map(|k| ctx.t(k).to_string()));
+    let mut out = if ctx.path.starts_with("/api/") {
+        let message = message.unwrap_or_else(|| {
             marker
                 .status
                 .canonical_reason()
@@ -314,30 +325,35 @@ fn render_error(state: &AppState, ctx: &Ctx, resp: Response) -> Response {
                 .to_lowercase()
         });
         let body = serde_json::json!({ "error": message, "request_id": marker.request_id });
-        return (marker.status, axum::Json(body)).into_response();
-    }
-    if marker.status == StatusCode::UNAUTHORIZED {
+        (marker.status, axum::Json(body)).into_response()
+    } else if marker.status == StatusCode::UNAUTHORIZED {
         let next = serde_urlencoded::to_string([("next", ctx.path.as_str())]).unwrap_or_default();
         return Redirect::to(&format!("/login?{next}")).into_response();
-    }
-    let message = match marker.message.as_deref() {
-        Some("csrf") => Some(ctx.t("error.csrf").to_string()),
-        other => other.map(str::to_string),
+    } else {
+        let _ = state;
+        let chrome = super::chrome_for(ctx);
+        use relais_templates::pages;
+        let status = marker.status;
+        let page = match status {
+            StatusCode::NOT_FOUND => pages::not_found(&chrome),
+            StatusCode::FORBIDDEN if message.is_none() => pages::forbidden(&chrome),
+            StatusCode::INTERNAL_SERVER_ERROR => {
+                pages::server_error(&chrome, marker.request_id.as_deref().unwrap_or(""))
+            }
+            StatusCode::SERVICE_UNAVAILABLE => pages::unavailable(&chrome),
+            StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::REQUEST_TIMEOUT
+            | StatusCode::TOO_MANY_REQUESTS => {
+                pages::refused(&chrome, status.as_u16(), message.as_deref().unwrap_or(""))
+            }
+            _ => pages::bad_request(&chrome, message.as_deref().unwrap_or("")),
+        };
+        (status, page).into_response()
     };
-    let _ = state;
-    let chrome = super::chrome_for(ctx);
-    use relais_templates::pages;
-    let page = match marker.status {
-        StatusCode::NOT_FOUND => pages::not_found(&chrome),
-        StatusCode::FORBIDDEN if message.is_none() => pages::forbidden(&chrome),
-        StatusCode::INTERNAL_SERVER_ERROR => {
-            pages::server_error(&chrome, marker.request_id.as_deref().unwrap_or(""))
+    for name in [header::SET_COOKIE, header::RETRY_AFTER] {
+        for v in resp.headers().get_all(&name) {
+            out.headers_mut().append(name.clone(), v.clone());
         }
-        _ => pages::bad_request(&chrome, message.as_deref().unwrap_or("")),
-    };
-    let mut out = (marker.status, page).into_response();
-    for v in resp.headers().get_all(header::SET_COOKIE) {
-        out.headers_mut().append(header::SET_COOKIE, v.clone());
     }
     out
 }

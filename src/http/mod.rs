@@ -6,25 +6,30 @@ pub mod assets;
 pub mod auth;
 pub mod catalogue;
 pub mod challenges;
+pub mod client;
+pub mod csrf;
 pub mod ctx;
 pub mod declare;
 pub mod declare_form;
 pub mod declared_imports;
 pub mod error;
+pub mod health;
 pub mod imports;
 pub mod jobs;
+pub mod limits;
 pub mod network;
 pub mod points;
+pub mod redact;
 pub mod reseller;
 pub mod reviews;
 pub mod rewards;
 pub mod settings;
 pub mod views;
 
-use crate::auth::Throttle;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::mail::Mailer;
+use crate::throttle::{Policy, RateLimit, Throttle};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::Router;
 use ctx::Ctx;
@@ -39,27 +44,49 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub mailer: Mailer,
     pub mail_from: Mailbox,
+    /// Failed password checks (login, current password) per account and client address.
     pub throttle: Arc<Throttle>,
+    /// Password-reset requests per account and per client address.
+    pub reset_limits: Arc<ResetLimits>,
+    pub proxies: Arc<client::Proxies>,
+    /// Uploads in progress per user.
+    pub uploads: Arc<limits::Uploads>,
     /// Sales changed: open dashboards reload (see `analytics::events`).
     pub events: tokio::sync::broadcast::Sender<crate::analytics::events::SalesChanged>,
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: Settings, mailer: Mailer, mail_from: Mailbox) -> Self {
+    pub fn new(
+        db: Db,
+        settings: Settings,
+        mailer: Mailer,
+        mail_from: Mailbox,
+    ) -> anyhow::Result<Self> {
         let sec = &settings.security;
-        let throttle = Throttle::new(
-            sec.login_window_seconds,
-            sec.login_max_failures_per_account,
-            sec.login_max_failures_per_ip,
-        );
-        AppState {
+        let throttle = Throttle::new(Policy {
+            free_failures: sec.login_free_failures,
+            delay: sec.login_delay_seconds,
+            max_delay: sec.login_max_delay_seconds,
+            max_per_address: sec.login_max_failures_per_ip,
+            window: sec.login_window_seconds,
+        });
+        let reset_limits = ResetLimits {
+            per_account: RateLimit::new(sec.reset_max_per_account, 3600),
+            per_address: RateLimit::new(sec.reset_max_per_ip, 3600),
+        };
+        let proxies = client::Proxies::parse(&settings.server.trusted_proxies)?;
+        let uploads = limits::Uploads::new(settings.server.max_uploads_per_user);
+        Ok(AppState {
             db,
             settings: Arc::new(settings),
             mailer,
             mail_from,
             throttle: Arc::new(throttle),
+            reset_limits: Arc::new(reset_limits),
+            proxies: Arc::new(proxies),
+            uploads: Arc::new(uploads),
             events: crate::analytics::events::channel(),
-        }
+        })
     }
 
     pub fn secret(&self) -> String {
@@ -101,6 +128,12 @@ impl AppState {
             path
         )
     }
+}
+
+/// How often password-reset links may be asked for (see `accounts::request_password_reset`).
+pub struct ResetLimits {
+    pub per_account: RateLimit,
+    pub per_address: RateLimit,
 }
 
 /// The page chrome (navigation, language, CSRF token, flash) for the current request.
@@ -154,6 +187,7 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.max_body();
     Router::new()
         .merge(assets::router())
+        .merge(health::router())
         .merge(auth::router())
         .merge(network::router())
         .merge(catalogue::router())
@@ -192,7 +226,14 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<axum::body::Body>| {
+                    let path = redact::loggable_path(req.uri().path());
+                    tracing::debug_span!("request", method = %req.method(), %path)
+                },
+            ),
+        )
         .with_state(state)
 }
 

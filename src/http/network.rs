@@ -111,7 +111,7 @@ async fn detail(
         Ok(section) => section,
         Err(file) => return Ok(file),
     };
-    let users = db::users::list_for_organisation(&state.db, r.organisation_id).await?;
+    let users = db::users::list_for_reseller(&state.db, t.id, r.id).await?;
     let view = pages::ResellerDetailView {
         reseller: views::reseller_attributes(&r, today(&t.time_zone)),
         users: users

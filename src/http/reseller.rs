@@ -71,7 +71,7 @@ async fn reseller_home(State(state): State<AppState>, r: ResellerUser) -> AppRes
 }
 
 async fn profile(State(state): State<AppState>, r: ResellerUser) -> AppResult<Markup> {
-    let users = db::users::list_for_organisation(&state.db, r.reseller.organisation_id).await?;
+    let users = db::users::list_for_reseller(&state.db, r.tenant.id, r.reseller.id).await?;
     let view = pages::ProfileView {
         reseller: views::reseller_attributes(&r.reseller, today(&r.tenant.time_zone)),
         users: users

@@ -54,7 +54,7 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
         let recipients: Vec<Recipient> = with_db!(db, p => sqlx::query_as(
             "select u.id as user_id, u.email, u.locale, r.id as reseller_id, r.name as reseller_name \
              from challenge_participants s join resellers r on r.id = s.reseller_id \
-             join users u on u.organisation_id = r.organisation_id \
+             join reseller_access g on g.reseller_id = r.id join users u on u.id = g.user_id \
              where s.tenant_id = $1 and s.challenge_id = $2 and u.role = 'reseller' and u.disabled = $3 \
              order by r.id, u.id")
             .bind(tenant.id).bind(c.id).bind(false).fetch_all(p).await)?;

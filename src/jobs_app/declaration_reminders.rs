@@ -94,7 +94,8 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
     }
     let recipients: Vec<Recipient> = with_db!(db, p => sqlx::query_as(
         "select u.id as user_id, u.email, u.locale, r.id as reseller_id, r.name as reseller_name \
-         from users u join resellers r on r.organisation_id = u.organisation_id and r.tenant_id = $1 \
+         from users u join reseller_access g on g.user_id = u.id and g.tenant_id = $1 \
+         join resellers r on r.id = g.reseller_id \
          where u.role = 'reseller' and u.disabled = $2 and r.status = 'active' order by r.id, u.id")
         .bind(tenant.id).bind(false).fetch_all(p).await)?;
     let mut users_of: Vec<(i64, String, Vec<&Recipient>)> = Vec::new();

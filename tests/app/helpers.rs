@@ -59,6 +59,16 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (db, url) = fresh_db(dir.path()).await;
+    spawn_app_on(dir, db, url, adjust).await
+}
+
+/// A server over a database the test prepared itself (e.g. one it will break on purpose).
+pub async fn spawn_app_on(
+    dir: tempfile::TempDir,
+    db: Db,
+    url: String,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = Settings::defaults();
     settings.database.url = url;
     settings.mail.outbox_dir = dir.path().join("outbox").display().to_string();
@@ -142,6 +152,27 @@ impl TestApp {
             resp.text().await.unwrap_or_default()
         );
         client
+    }
+
+    /// Posts the login form and returns the status (303 when it worked). `forwarded` is sent as
+    /// `X-Forwarded-For`, believed only when the server trusts the test's loopback address.
+    pub async fn try_login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+        forwarded: Option<&str>,
+    ) -> u16 {
+        let token = self.csrf(client, "/login").await;
+        let mut req = client.post(self.url("/login")).form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", &token),
+        ]);
+        if let Some(f) = forwarded {
+            req = req.header("x-forwarded-for", f);
+        }
+        req.send().await.expect("post login").status().as_u16()
     }
 
     /// POSTs a form with the CSRF token taken from `form_page`.

@@ -120,8 +120,8 @@ async fn login_form_itself_needs_the_csrf_token() {
 }
 
 #[tokio::test]
-async fn login_is_throttled_per_account_after_repeated_failures() {
-    let app = spawn_app().await;
+async fn login_is_throttled_per_account_and_address_after_repeated_failures() {
+    let app = crate::helpers::spawn_app_with(|s| s.security.login_delay_seconds = 600).await;
     seed::two_tenants(&app.db).await;
     let c = app.client();
     let token = app.csrf(&c, "/login").await;
@@ -145,7 +145,7 @@ async fn login_is_throttled_per_account_after_repeated_failures() {
     for _ in 0..5 {
         assert_eq!(attempt("wrong-password-123").await, 401);
     }
-    // Even the right password is refused while the account is throttled.
+    // Even the right password is refused while this address is throttled on the account.
     assert_eq!(attempt(PASSWORD).await, 429);
     // Another account from the same address is still allowed (the per-IP limit is higher).
     let other = app.client();

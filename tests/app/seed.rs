@@ -50,7 +50,8 @@ pub async fn reseller(
     (r.id, r.organisation_id)
 }
 
-/// A user with the test password. Staff get the tenant; reseller users the organisation.
+/// A user with the test password. Staff get the tenant; reseller users the organisation and
+/// access to its reseller in `tenant_id` (granted by that tenant, as an invitation would).
 pub async fn user(
     db: &Db,
     email: &str,
@@ -73,6 +74,17 @@ pub async fn user(
     )
     .await
     .unwrap();
+    if let (Some(org), "reseller") = (organisation_id, role) {
+        let sql = "select id from resellers where tenant_id = $1 and organisation_id = $2";
+        let reseller: Option<i64> = relais::with_tx!(&mut tx, c => sqlx::query_scalar(sql)
+            .bind(tenant_id).bind(org).fetch_optional(c).await)
+        .unwrap();
+        if let Some(reseller) = reseller {
+            assert!(db::access::grant(&mut tx, tenant_id, reseller, id, None)
+                .await
+                .unwrap());
+        }
+    }
     tx.commit().await.unwrap();
     id
 }

@@ -50,15 +50,19 @@ pub async fn revoke_reseller_token(
     with_db!(db, p => sqlx::query(sql).bind(tenant_id).bind(reseller_id).bind(id).bind(now()).execute(p).await.map(|r| r.rows_affected()))
 }
 
-/// The live reseller token with this hash, marked used.
+/// The live reseller token with this hash, marked used. A token is only as good as its
+/// user's access: it stops working as soon as the user is disabled or loses access to the
+/// token's reseller.
 pub async fn use_reseller_token(
     db: &Db,
     token_hash: &str,
 ) -> Result<Option<ApiToken>, sqlx::Error> {
-    let sql = format!(
-        "select {TOKEN_COLUMNS} from api_tokens where token_hash = $1 and revoked_at is null and reseller_id is not null"
-    );
-    let token = with_db!(db, p => sqlx::query_as::<_, ApiToken>(&sql).bind(token_hash).fetch_optional(p).await)?;
+    let sql = "select t.id, t.tenant_id, t.reseller_id, t.name, t.created_at, t.last_used_at, t.revoked_at \
+               from api_tokens t join users u on u.id = t.user_id and u.disabled = $2 \
+               join reseller_access g on g.user_id = u.id and g.reseller_id = t.reseller_id \
+               and g.tenant_id = t.tenant_id \
+               where t.token_hash = $1 and t.revoked_at is null and t.reseller_id is not null";
+    let token = with_db!(db, p => sqlx::query_as::<_, ApiToken>(sql).bind(token_hash).bind(false).fetch_optional(p).await)?;
     if let Some(t) = &token {
         let sql = "update api_tokens set last_used_at = $2 where id = $1";
         with_db!(db, p => sqlx::query(sql).bind(t.id).bind(now()).execute(p).await.map(|r| r.rows_affected()))?;

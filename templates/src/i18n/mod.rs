@@ -9,6 +9,7 @@ mod table_analytics;
 mod table_challenges;
 mod table_declarations;
 mod table_jobs;
+mod table_security;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -110,6 +111,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     table_challenges::ENTRIES,
     table_analytics::ENTRIES,
     table_jobs::ENTRIES,
+    table_security::ENTRIES,
 ];
 
 fn all_entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {

@@ -66,3 +66,24 @@ pub fn bad_request(chrome: &Chrome, message: &str) -> Markup {
         html! { p { (message) } },
     )
 }
+
+/// A request refused for its size, its slowness or its rate (413, 408, 429), with a message
+/// already in the user's language.
+pub fn refused(chrome: &Chrome, status: u16, message: &str) -> Markup {
+    error_page(
+        chrome,
+        status,
+        "error_page.refused",
+        html! { p { (message) } },
+    )
+}
+
+/// 503: the database cannot be reached. The user's session and work are untouched.
+pub fn unavailable(chrome: &Chrome) -> Markup {
+    error_page(
+        chrome,
+        503,
+        "error_page.unavailable",
+        html! { p { (t(chrome.lang, "error_page.unavailable_text")) } },
+    )
+}

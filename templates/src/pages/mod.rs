@@ -30,7 +30,7 @@ pub use declarations::{
     api_tokens, declarations_list, draft_page, drafts_page, import_detail, imports_list,
     preview_page, reviews_page, upload_page,
 };
-pub use errors::{bad_request, forbidden, not_found, server_error};
+pub use errors::{bad_request, forbidden, not_found, refused, server_error, unavailable};
 pub use home::{
     reseller_home, NextDeclaration, RecentSubmission, ResellerHomeView, SubmissionKind,
 };

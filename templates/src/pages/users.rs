@@ -5,8 +5,8 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::components::{
-    data_table, empty_state, error_summary, or_dash, page_header, submit_button, user_status_badge,
-    ButtonKind, Column, Field, FieldErrors,
+    action_form, data_table, empty_state, error_summary, or_dash, page_header, submit_button,
+    user_status_badge, ButtonKind, Column, Field, FieldErrors,
 };
 use crate::i18n::{datetime, t};
 use crate::layout::{csrf, Chrome, Page};
@@ -14,6 +14,7 @@ use crate::vocab::{Role, UserStatus};
 
 #[derive(Debug, Clone)]
 pub struct UserRow {
+    pub id: i64,
     pub email: String,
     pub role: Role,
     /// "CODE — Name" of the reseller for reseller users.
@@ -21,9 +22,12 @@ pub struct UserRow {
     /// Already in the tenant's time zone.
     pub last_login: Option<NaiveDateTime>,
     pub status: UserStatus,
+    /// The admin may remove this user's access to the tenant (not their own, not twice).
+    pub removable: bool,
 }
 
 /// The invitation form as posted to `/settings/users/invite` (`email`, `role`, `reseller_code`).
+/// Inviting an existing reseller user of the same organisation grants them access instead.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct InviteFormValues {
@@ -51,6 +55,7 @@ pub fn users_list(chrome: &Chrome, view: &UsersView) -> Markup {
         Column::new(t(lang, "field.reseller")),
         Column::new(t(lang, "field.last_login")),
         Column::new(t(lang, "field.status")),
+        Column::new(t(lang, "field.actions")),
     ];
     let rows = view
         .users
@@ -62,6 +67,12 @@ pub fn users_list(chrome: &Chrome, view: &UsersView) -> Markup {
                 or_dash(u.reseller.as_deref()),
                 or_dash(u.last_login.map(|d| datetime(d, lang)).as_deref()),
                 user_status_badge(lang, u.status),
+                html! {
+                    @if u.removable {
+                        (action_form(chrome, &format!("/settings/users/{}/remove", u.id),
+                            t(lang, "users.remove_access"), ButtonKind::Danger, None))
+                    }
+                },
             ]
         })
         .collect();

@@ -245,11 +245,13 @@ pub(super) fn all_pages(lang: Lang) -> Vec<(&'static str, Markup)> {
                 &admin,
                 &UsersView {
                     users: vec![UserRow {
+                        id: 7,
                         email: HOSTILE.into(),
                         role: Role::Reseller,
                         reseller: Some("R001 — Jardin".into()),
                         last_login: None,
                         status: UserStatus::Invited,
+                        removable: true,
                     }],
                     invite: InviteFormValues::default(),
                     errors: errors(&["email"]),
