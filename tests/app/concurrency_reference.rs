@@ -4,12 +4,14 @@
 
 use crate::concurrency::{at_once, N};
 use crate::declarations::scalar;
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with};
 use crate::seed::{self, PASSWORD};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_catalogue_uploads_at_once_create_each_product_once() {
-    let app = spawn_app().await;
+    // Twenty uploads from one manager: above the per-user cap on uploads in flight, which has
+    // its own test (`limits`); here every one of them must get through.
+    let app = spawn_app_with(|s| s.server.max_uploads_per_user = N).await;
     seed::two_tenants(&app.db).await;
     let m = app.login("a.manager@test.example", PASSWORD).await;
     let token = app.csrf(&m, "/catalogue/import").await;
