@@ -315,3 +315,27 @@ pub async fn movements(
                order by e.booked_on, e.challenge_id, e.state";
     with_db!(db, p => sqlx::query_as::<_, DayMovement>(sql).bind(tenant_id).bind(from).bind(to).fetch_all(p).await)
 }
+
+/// Resellers with at least one entry.
+pub async fn resellers_in_ledger(db: &Db, tenant_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    with_db!(db, p => sqlx::query_scalar(
+        "select distinct reseller_id from points_entries where tenant_id = $1")
+        .bind(tenant_id).fetch_all(p).await)
+}
+
+/// `(challenge, reseller, points)` booked before `day` in these challenges: a leaderboard as
+/// it stood then.
+pub async fn challenge_points_before(
+    db: &Db,
+    tenant_id: i64,
+    challenge_ids: &[i64],
+    day: NaiveDate,
+) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
+    let sql = format!(
+        "select challenge_id, reseller_id, cast(coalesce(sum(points), 0) as bigint) from points_entries \
+         where tenant_id = $1 and booked_on < $2 and challenge_id in ({}) group by challenge_id, reseller_id",
+        id_list(challenge_ids)
+    );
+    with_db!(db, p => sqlx::query_as(&sql)
+        .persistent(false).bind(tenant_id).bind(day).fetch_all(p).await)
+}

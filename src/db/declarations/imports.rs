@@ -206,3 +206,18 @@ pub async fn row_errors(
                where tenant_id = $1 and import_id = $2 order by row_number, id limit $3";
     with_db!(db, p => sqlx::query_as::<_, StoredError>(sql).bind(tenant_id).bind(import_id).bind(limit).fetch_all(p).await)
 }
+
+/// Deletes the tenant's import previews created before `cutoff` (unix seconds) and never
+/// committed; returns how many. Their stored file and row errors go with them (on delete
+/// cascade). An import's lines all belong to its declaration, so an import without a
+/// declaration has no lines.
+pub async fn delete_abandoned_imports(
+    db: &Db,
+    tenant_id: i64,
+    cutoff: i64,
+) -> Result<u64, sqlx::Error> {
+    let sql =
+        "delete from imports where tenant_id = $1 and status = 'pending' and created_at < $2 \
+               and not exists (select 1 from declarations d where d.import_id = imports.id)";
+    with_db!(db, p => sqlx::query(sql).bind(tenant_id).bind(cutoff).execute(p).await.map(|r| r.rows_affected()))
+}
