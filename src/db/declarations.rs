@@ -8,8 +8,10 @@ use crate::{bind_params, with_db, with_tx};
 use chrono::NaiveDate;
 
 mod imports;
+mod lines;
 mod tokens;
 pub use imports::*;
+pub use lines::*;
 pub use tokens::*;
 
 /// The columns `insert_lines` writes, in the order of `line_values`.
