@@ -9,6 +9,7 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub mod analytics;
 pub mod audit;
 pub mod bulk;
 pub mod challenges;

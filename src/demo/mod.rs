@@ -252,7 +252,7 @@ pub async fn generate_at(
     summary.lines = written;
     progress(written, written);
 
-    crate::analytics::rollup::rebuild_all(db)
+    crate::db::analytics::rollup::rebuild_all(db)
         .await
         .context("building the sales roll-ups")?;
     crate::challenges::demo::generate(db, today)
