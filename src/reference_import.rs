@@ -528,12 +528,20 @@ async fn record(
 ) -> anyhow::Result<()> {
     let summary = serde_json::to_value(report)?;
     let hash = crate::auth::token_hash_bytes(bytes);
-    crate::with_tx!(tx, c => sqlx::query(
-        "insert into imports (tenant_id, user_id, kind, filename, content_hash, size_bytes, status, sheet, \
-         summary_json, created_at, committed_at) values ($1, $2, $3, $4, $5, $6, 'committed', $7, $8, $9, $9)")
-        .bind(tenant_id).bind(user_id).bind(kind).bind(&report.file).bind(&hash).bind(bytes.len() as i64)
-        .bind(&report.sheet).bind(summary.to_string()).bind(db::now())
-        .execute(c).await.map(|r| r.rows_affected()))?;
+    db::declarations::record_reference_import(
+        tx,
+        &db::declarations::ReferenceImport {
+            tenant_id,
+            user_id,
+            kind,
+            filename: &report.file,
+            content_hash: &hash,
+            size_bytes: bytes.len() as i64,
+            sheet: report.sheet.as_deref(),
+            summary_json: &summary.to_string(),
+        },
+    )
+    .await?;
     audit::record(
         tx,
         audit::Entry {

@@ -7,6 +7,7 @@ use super::{now, Db, Param, Tx, Where};
 use crate::{bind_params, with_db, with_tx};
 use chrono::NaiveDate;
 
+pub mod drafts;
 mod imports;
 mod lines;
 mod tokens;

@@ -52,6 +52,33 @@ pub async fn insert_import(tx: &mut Tx, i: &NewImport<'_>) -> Result<i64, sqlx::
         .fetch_one(c).await)
 }
 
+/// A catalogue or network import (`relais import products|resellers`, the upload pages),
+/// recorded once applied.
+pub struct ReferenceImport<'a> {
+    pub tenant_id: i64,
+    pub user_id: Option<i64>,
+    /// `products` or `resellers`.
+    pub kind: &'a str,
+    pub filename: &'a str,
+    pub content_hash: &'a str,
+    pub size_bytes: i64,
+    pub sheet: Option<&'a str>,
+    pub summary_json: &'a str,
+}
+
+pub async fn record_reference_import(
+    tx: &mut Tx,
+    i: &ReferenceImport<'_>,
+) -> Result<(), sqlx::Error> {
+    let sql = "insert into imports (tenant_id, user_id, kind, filename, content_hash, size_bytes, status, sheet, \
+               summary_json, created_at, committed_at) values ($1, $2, $3, $4, $5, $6, 'committed', $7, $8, $9, $9)";
+    with_tx!(tx, c => sqlx::query(sql)
+        .bind(i.tenant_id).bind(i.user_id).bind(i.kind).bind(i.filename).bind(i.content_hash)
+        .bind(i.size_bytes).bind(i.sheet).bind(i.summary_json).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 pub async fn store_file(
     tx: &mut Tx,
     tenant_id: i64,
