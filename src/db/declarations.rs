@@ -110,14 +110,7 @@ pub async fn insert_lines(
     lines: &[NewLine],
 ) -> anyhow::Result<u64> {
     let row = |i: usize| line_values(&owner, &lines[i]);
-    match tx {
-        Tx::Sqlite(t) => {
-            bulk::sqlite_insert(t, "declaration_lines", &LINE_COLUMNS, lines.len(), row).await?
-        }
-        Tx::Postgres(t) => {
-            bulk::pg_copy(t, "declaration_lines", &LINE_COLUMNS, lines.len(), row).await?
-        }
-    }
+    bulk::append(tx, "declaration_lines", &LINE_COLUMNS, lines.len(), row).await?;
     Ok(lines.len() as u64)
 }
 

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod bulk;
 pub mod challenges;
 pub mod declarations;
+pub mod demo;
 pub mod digests;
 pub mod job_runs;
 pub mod mail;
