@@ -1,7 +1,7 @@
 //! Declaration imports: the import rows, their stored file, details and status, and the
 //! rejected rows read back.
 
-use crate::db::{now, Db, Tx};
+use crate::db::{audit, now, Db, Tx};
 use crate::{with_db, with_tx};
 use chrono::NaiveDate;
 
@@ -66,9 +66,12 @@ pub struct ReferenceImport<'a> {
     pub summary_json: &'a str,
 }
 
+/// Records an applied reference import: its row in `imports`, and its audit entry with
+/// `counts` (rows created, updated, rejected).
 pub async fn record_reference_import(
     tx: &mut Tx,
     i: &ReferenceImport<'_>,
+    counts: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
     let sql = "insert into imports (tenant_id, user_id, kind, filename, content_hash, size_bytes, status, sheet, \
                summary_json, created_at, committed_at) values ($1, $2, $3, $4, $5, $6, 'committed', $7, $8, $9, $9)";
@@ -76,7 +79,15 @@ pub async fn record_reference_import(
         .bind(i.tenant_id).bind(i.user_id).bind(i.kind).bind(i.filename).bind(i.content_hash)
         .bind(i.size_bytes).bind(i.sheet).bind(i.summary_json).bind(now())
         .execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    let entry = audit::Entry {
+        tenant_id: Some(i.tenant_id),
+        user_id: i.user_id,
+        action: "import",
+        entity: i.kind,
+        entity_id: i.filename.to_string(),
+        detail: counts,
+    };
+    audit::record(tx, entry).await
 }
 
 pub async fn store_file(
