@@ -4,7 +4,7 @@
 //! that cannot be read, or lacks a required column, changes nothing.
 
 use crate::cli::ImportKind;
-use crate::db::{self, audit, network::ResellerInput, products::ProductInput, Db};
+use crate::db::{self, network::ResellerInput, products::ProductInput, Db};
 use crate::domain::network::{BrandOrganisation, Potential, ResellerStatus, ResellerType};
 use crate::import::cell::{parse_number, Cell, NumberStyle};
 use crate::import::read::Limits;
@@ -527,26 +527,18 @@ async fn record(
     report: &ImportReport,
 ) -> anyhow::Result<()> {
     let summary = serde_json::to_value(report)?;
-    let hash = crate::auth::token_hash_bytes(bytes);
-    crate::with_tx!(tx, c => sqlx::query(
-        "insert into imports (tenant_id, user_id, kind, filename, content_hash, size_bytes, status, sheet, \
-         summary_json, created_at, committed_at) values ($1, $2, $3, $4, $5, $6, 'committed', $7, $8, $9, $9)")
-        .bind(tenant_id).bind(user_id).bind(kind).bind(&report.file).bind(&hash).bind(bytes.len() as i64)
-        .bind(&report.sheet).bind(summary.to_string()).bind(db::now())
-        .execute(c).await.map(|r| r.rows_affected()))?;
-    audit::record(
-        tx,
-        audit::Entry {
-            tenant_id: Some(tenant_id),
-            user_id,
-            action: "import",
-            entity: kind,
-            entity_id: report.file.clone(),
-            detail: serde_json::json!({"created": report.created, "updated": report.updated, "rejected": report.rejected}),
-        },
-    )
-    .await?;
-    Ok(())
+    let import = db::declarations::ReferenceImport {
+        tenant_id,
+        user_id,
+        kind,
+        filename: &report.file,
+        content_hash: &crate::auth::token_hash_bytes(bytes),
+        size_bytes: bytes.len() as i64,
+        sheet: report.sheet.as_deref(),
+        summary_json: &summary.to_string(),
+    };
+    let counts = serde_json::json!({"created": report.created, "updated": report.updated, "rejected": report.rejected});
+    Ok(db::declarations::record_reference_import(tx, &import, counts).await?)
 }
 
 /// `relais import products|resellers FILE --tenant SLUG [--json]`.

@@ -6,30 +6,12 @@ use super::compute::period::{compare, Period};
 use super::compute::shares::shares;
 use super::compute::weekly::{history_needed, weekly_trend, WeekRow};
 use super::filter::SalesFilter;
-use super::queries::{date_span, grouped, Group, Key};
+use crate::db::analytics::sales::{date_span, grouped, Group, Key};
+use crate::db::products::product_labels;
 use crate::db::Db;
-use crate::with_db;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-
-/// A product's label.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ProductLabel {
-    pub id: i64,
-    pub sku: String,
-    pub name: String,
-    pub category: String,
-}
-
-pub async fn product_labels(
-    db: &Db,
-    tenant_id: i64,
-) -> Result<HashMap<i64, ProductLabel>, sqlx::Error> {
-    let sql = "select id, sku, name, category from products where tenant_id = $1";
-    let rows = with_db!(db, p => sqlx::query_as::<_, ProductLabel>(sql).bind(tenant_id).fetch_all(p).await)?;
-    Ok(rows.into_iter().map(|p| (p.id, p)).collect())
-}
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RepShare {

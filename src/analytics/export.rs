@@ -5,12 +5,11 @@
 //! whatever the number of lines: the CSV writer is buffered, and the XLSX worksheet is in
 //! rust_xlsxwriter's constant-memory mode (each row is flushed to a temporary file).
 
+use crate::db::analytics::export::{approved_lines, ExportRow};
 use crate::db::Db;
 use crate::export::csv_text;
-use crate::with_db;
 use anyhow::Context;
 use chrono::NaiveDate;
-use futures::TryStreamExt;
 use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
@@ -36,27 +35,6 @@ pub const COLUMNS: [&str; 17] = [
     "potential",
 ];
 
-#[derive(Debug, sqlx::FromRow)]
-pub struct ExportRow {
-    pub sale_date: NaiveDate,
-    pub reseller_code: String,
-    pub sku: String,
-    pub category: String,
-    pub quantity: i64,
-    pub amount_cents: i64,
-    pub region: String,
-    pub reseller_type: String,
-    pub manager_email: Option<String>,
-    pub customer_type: Option<String>,
-    pub channel: Option<String>,
-    pub source: String,
-    pub reseller_name: String,
-    pub product_name: String,
-    pub unit_price_cents: i64,
-    pub brand_organisation: String,
-    pub potential: String,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Csv,
@@ -73,29 +51,28 @@ fn decimal(cents: i64) -> String {
     )
 }
 
-impl ExportRow {
-    fn texts(&self) -> [String; 17] {
-        let o = |v: &Option<String>| v.clone().unwrap_or_default();
-        [
-            self.sale_date.to_string(),
-            self.reseller_code.clone(),
-            self.sku.clone(),
-            self.category.clone(),
-            self.quantity.to_string(),
-            decimal(self.amount_cents),
-            self.region.clone(),
-            self.reseller_type.clone(),
-            o(&self.manager_email),
-            o(&self.customer_type),
-            o(&self.channel),
-            self.source.clone(),
-            self.reseller_name.clone(),
-            self.product_name.clone(),
-            decimal(self.unit_price_cents),
-            self.brand_organisation.clone(),
-            self.potential.clone(),
-        ]
-    }
+/// The row's seventeen fields as text, in the order of [`COLUMNS`].
+fn texts(r: &ExportRow) -> [String; 17] {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    [
+        r.sale_date.to_string(),
+        r.reseller_code.clone(),
+        r.sku.clone(),
+        r.category.clone(),
+        r.quantity.to_string(),
+        decimal(r.amount_cents),
+        r.region.clone(),
+        r.reseller_type.clone(),
+        o(&r.manager_email),
+        o(&r.customer_type),
+        o(&r.channel),
+        r.source.clone(),
+        r.reseller_name.clone(),
+        r.product_name.clone(),
+        decimal(r.unit_price_cents),
+        r.brand_organisation.clone(),
+        r.potential.clone(),
+    ]
 }
 
 /// Where rows go.
@@ -113,7 +90,7 @@ impl Sink {
             Sink::Csv(w) => {
                 // Text from resellers and managers is neutralised; the numbers and the date
                 // are the export's own.
-                for (col, text) in r.texts().iter().enumerate() {
+                for (col, text) in texts(r).iter().enumerate() {
                     let cell = match col {
                         0 | 4 | 5 | 14 => Cow::Borrowed(text.as_str()),
                         _ => csv_text(text),
@@ -126,7 +103,7 @@ impl Sink {
             Sink::Xlsx { workbook, row } => {
                 *row += 1;
                 let sheet = workbook.worksheet_from_index(0)?;
-                for (col, text) in r.texts().iter().enumerate() {
+                for (col, text) in texts(r).iter().enumerate() {
                     let col = col as u16;
                     match col {
                         4 => sheet.write_number(*row, col, r.quantity as f64)?,
@@ -179,23 +156,9 @@ pub async fn lines(
             Sink::Xlsx { workbook, row: 0 }
         }
     };
-    let sql = "select l.sale_date, r.code as reseller_code, p.sku, p.category, l.quantity, l.amount_cents, r.region, \
-               r.reseller_type, m.email as manager_email, l.customer_type, l.channel, l.source, r.name as reseller_name, \
-               p.name as product_name, l.unit_price_cents, r.brand_organisation, r.potential \
-               from declaration_lines l join resellers r on r.id = l.reseller_id join products p on p.id = l.product_id \
-               left join users m on m.id = r.manager_id \
-               where l.tenant_id = $1 and l.review_status = 'approved' and l.sale_date >= $2 and l.sale_date <= $3 \
-               order by l.sale_date";
     let from = from.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).expect("valid date"));
     let to = to.unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date"));
-    let mut count = 0u64;
-    with_db!(db, p => {
-        let mut rows = sqlx::query_as::<_, ExportRow>(sql).bind(tenant_id).bind(from).bind(to).fetch(p);
-        while let Some(row) = rows.try_next().await? {
-            sink.write(&row)?;
-            count += 1;
-        }
-    });
+    let count = approved_lines(db, tenant_id, from, to, |row| sink.write(row)).await?;
     match sink {
         Sink::Csv(mut w) => w.flush()?,
         Sink::Xlsx { mut workbook, .. } => {

@@ -1,12 +1,12 @@
 //! The one filter model of every analytics view (pages, JSON API, exports): parsed from the
-//! query string, kept in links, and turned into SQL conditions on the roll-ups.
+//! query string and kept in links; `crate::db::analytics::conditions` turns it into SQL
+//! conditions on the roll-ups.
 //!
 //! An empty value means "not filtered". Without `from`/`to` the range is the last 30 days
 //! ending today; `period=all` clears it to all time. Unknown codes are ignored rather than
 //! refused, like the network list's filters: a stale bookmark still opens.
 
 use super::compute::period::Period;
-use crate::db::{Param, Where};
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -141,43 +141,6 @@ impl SalesFilter {
 
     pub fn on_line_attributes(&self) -> bool {
         self.customer_type.is_some() || self.channel.is_some()
-    }
-
-    /// The conditions on `s` (a roll-up), `r` (resellers) and `p` (products), tenant first;
-    /// the caller joins `r`/`p` when [`Self::on_reseller_attributes`] /
-    /// [`Self::on_product_attributes`] say so. `period` is separate from the filter's own
-    /// because comparisons query the previous period with the same other filters.
-    pub fn conditions(&self, tenant_id: i64, period: Option<Period>) -> Where {
-        let mut w = Where::new();
-        w.and("s.tenant_id = {}", Param::I64(tenant_id));
-        if let Some(p) = period {
-            w.and("s.day >= {}", Param::Date(p.from()));
-            w.and("s.day <= {}", Param::Date(p.to()));
-        }
-        let text = |w: &mut Where, sql: &str, v: &Option<String>| {
-            if let Some(v) = v {
-                w.and(sql, Param::Text(v.clone()));
-            }
-        };
-        text(&mut w, "r.region = {}", &self.region);
-        text(&mut w, "r.reseller_type = {}", &self.reseller_type);
-        text(
-            &mut w,
-            "r.brand_organisation = {}",
-            &self.brand_organisation,
-        );
-        text(&mut w, "r.potential = {}", &self.potential);
-        if let Some(m) = self.manager_id {
-            w.and("r.manager_id = {}", Param::I64(m));
-        }
-        if let Some(id) = self.reseller_id {
-            w.and("s.reseller_id = {}", Param::I64(id));
-        }
-        text(&mut w, "p.sku = {}", &self.sku);
-        text(&mut w, "p.category = {}", &self.category);
-        text(&mut w, "s.customer_type = {}", &self.customer_type);
-        text(&mut w, "s.channel = {}", &self.channel);
-        w
     }
 }
 

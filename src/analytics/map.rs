@@ -3,9 +3,9 @@
 
 use super::compute::recency::{classify, Recency, ResellerStatus};
 use super::filter::SalesFilter;
-use super::queries::last_sales;
+use crate::db::analytics::insights::map_resellers;
+use crate::db::analytics::sales::last_sales;
 use crate::db::Db;
-use crate::{bind_params, with_db};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -21,18 +21,6 @@ pub struct MapReseller {
     pub longitude: Option<f64>,
     pub last_sale: Option<NaiveDate>,
     pub recency: Recency,
-}
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    code: String,
-    name: String,
-    city: String,
-    region: String,
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-    status: String,
 }
 
 /// Resellers matching the filter's reseller attributes, by code, classified as of `as_of`.
@@ -53,16 +41,7 @@ pub async fn recency(
         reseller_id: f.reseller_id,
         ..Default::default()
     };
-    let w = only_reseller.conditions(tenant_id, None);
-    let w_sql = w
-        .sql()
-        .replace("s.reseller_id", "r.id")
-        .replace("s.tenant_id", "r.tenant_id");
-    let sql = format!(
-        "select r.id, r.code, r.name, r.city, r.region, r.latitude, r.longitude, r.status \
-         from resellers r where {w_sql} order by r.code"
-    );
-    let rows = with_db!(db, p => bind_params!(sqlx::query_as::<_, Row>(&sql), w.params).fetch_all(p).await)?;
+    let rows = map_resellers(db, tenant_id, &only_reseller).await?;
     let last: HashMap<i64, NaiveDate> = last_sales(db, tenant_id, f, as_of)
         .await?
         .into_iter()

@@ -1,5 +1,6 @@
-//! Sales analytics over approved declaration lines: pure computations in `compute`, the
-//! roll-ups they read in `rollup`, and the queries and widgets beside them.
+//! Sales analytics over approved declaration lines: pure computations in `compute`, the widgets
+//! and insights built on the queries of `crate::db::analytics` (which reads the roll-ups), and
+//! the filters they share.
 
 pub mod cli;
 pub mod compute;
@@ -9,6 +10,5 @@ pub mod export;
 pub mod filter;
 pub mod insights;
 pub mod map;
-pub mod queries;
 pub mod rollup;
 pub mod tokens;

@@ -1,9 +1,9 @@
 //! Backtest: a challenge's rules over a past period's declarations, with the live engine, writing
 //! nothing. Answers "what would this cost, how would points spread, who would hit caps and tiers".
 
-use super::facts::{line_facts, product_facts, reseller_facts};
 use super::recompute::load_def;
 use super::{ChallengeError, TenantPoints};
+use crate::db::challenges::facts::{line_facts, product_facts, reseller_facts};
 use crate::db::points::Exec;
 use crate::db::Db;
 use crate::domain::points::compile::Engine;

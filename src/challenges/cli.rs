@@ -4,7 +4,6 @@
 use crate::cli::Refused;
 use crate::config::PayoutsSettings;
 use crate::db::Db;
-use crate::with_db;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -37,10 +36,9 @@ fn date(s: &str) -> anyhow::Result<NaiveDate> {
 pub async fn run(db: &Db, command: ChallengeCommand) -> anyhow::Result<ExitCode> {
     let ChallengeCommand::Backtest { id, from, to, json } = command;
     let (from, to) = (date(&from)?, date(&to)?);
-    let sql = "select tenant_id from challenges where id = $1";
-    let tenant =
-        with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(id).fetch_optional(p).await)?
-            .ok_or_else(|| Refused(format!("no challenge {id}")))?;
+    let tenant = crate::db::challenges::tenant_of(db, id)
+        .await?
+        .ok_or_else(|| Refused(format!("no challenge {id}")))?;
     let b = super::backtest(db, tenant, id, from, to)
         .await
         .context("backtest")?;

@@ -6,7 +6,6 @@ use crate::db::challenges::Header;
 use crate::db::rewards::{self as store, RewardInput};
 use crate::db::Db;
 use crate::domain::points::def::ChallengeDef;
-use crate::with_db;
 use anyhow::Context;
 use chrono::{Datelike, Months, NaiveDate};
 
@@ -44,8 +43,9 @@ fn def(
 /// Adds the challenges, rewards and redemptions to every tenant of a fresh demo database.
 pub async fn generate(db: &Db, today: NaiveDate) -> anyhow::Result<()> {
     for tenant in crate::db::tenants::list(db).await? {
-        let sql = "select category from products where tenant_id = $1 and category <> '' group by category order by count(*) desc limit 1";
-        let category = with_db!(db, p => sqlx::query_scalar::<_, String>(sql).bind(tenant.id).fetch_optional(p).await)?.unwrap_or_default();
+        let category = crate::db::demo::top_category(db, tenant.id)
+            .await?
+            .unwrap_or_default();
         let closed_start = month_start(today)
             .checked_sub_months(Months::new(6))
             .unwrap_or(today);
@@ -153,11 +153,7 @@ async fn rewards(db: &Db, tenant_id: i64) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     // Orders in every state, placed by the resellers with the most confirmed points.
-    let sql = "select reseller_id from points_entries where tenant_id = $1 group by reseller_id \
-               having sum(case when state <> 'pending' then points else 0 end) >= 2000 \
-               order by sum(case when state <> 'pending' then points else 0 end) desc, reseller_id limit 6";
-    let rich =
-        with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).fetch_all(p).await)?;
+    let rich = crate::db::demo::richest_resellers(db, tenant_id).await?;
     for (i, reseller) in rich.iter().enumerate() {
         let Ok(order) = super::redeem(db, tenant_id, *reseller, None, ids[0], None).await else {
             continue;

@@ -5,7 +5,6 @@ use super::standings::ranked;
 use crate::db::challenges::Standing;
 use crate::db::points::{self as ledger_db, Exec};
 use crate::db::{challenges as store, Db};
-use crate::with_db;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -71,9 +70,7 @@ pub async fn points_digest_with(
     boards: &mut Boards,
 ) -> Result<PointsDigest, sqlx::Error> {
     let totals = ledger_db::totals(Exec::Db(db), tenant_id, reseller_id).await?;
-    let sql = "select cast(coalesce(sum(points), 0) as bigint) from points_entries \
-               where tenant_id = $1 and reseller_id = $2 and booked_on >= $3";
-    let booked_since = with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).bind(reseller_id).bind(since).fetch_one(p).await)?;
+    let booked_since = ledger_db::booked_since(db, tenant_id, reseller_id, since).await?;
     let expiring_soon =
         super::expiry::expiring_within(db, tenant_id, reseller_id, today, EXPIRY_NOTICE_DAYS)
             .await?;

@@ -13,7 +13,6 @@ pub mod cli;
 pub mod demo;
 pub mod digest;
 pub mod expiry;
-pub mod facts;
 pub mod form;
 pub mod lifecycle;
 pub mod recompute;
@@ -63,8 +62,7 @@ impl TenantPoints {
         exec: crate::db::points::Exec<'_>,
         tenant_id: i64,
     ) -> Result<TenantPoints, sqlx::Error> {
-        let sql = "select time_zone, points_validity_months from tenants where id = $1";
-        let (tz, months) = crate::with_exec!(exec, c => sqlx::query_as::<_, (String, i64)>(sql).bind(tenant_id).fetch_one(c).await)?;
+        let (tz, months) = crate::db::points::tenant_settings(exec, tenant_id).await?;
         Ok(TenantPoints {
             id: tenant_id,
             time_zone: tz.parse().unwrap_or(chrono_tz::Europe::Paris),

@@ -4,16 +4,15 @@
 //! has just written (and not yet committed) are the ones that earn points, and either both the
 //! lines and their points exist or neither does.
 
-use super::facts::{line_facts, product_facts, reseller_facts};
 use super::reconcile::reconcile_ledger;
 use super::{standings, ChallengeError, TenantPoints};
+use crate::db::challenges::facts::{line_facts, product_facts, reseller_facts};
 use crate::db::challenges::ChallengeRow;
-use crate::db::points::{id_list, Exec};
+use crate::db::points::Exec;
 use crate::db::{Db, Tx};
 use crate::domain::points::compile::Engine;
 use crate::domain::points::def::{CapKind, ChallengeDef, ChallengeStatus, EntryKind};
 use crate::domain::points::outcome::Outcome;
-use crate::with_tx;
 use chrono::NaiveDate;
 
 /// What one recomputation did.
@@ -172,17 +171,9 @@ pub async fn on_lines_changed(
 ) -> Result<Recomputed, ChallengeError> {
     let mut touched: Vec<i64> = Vec::new();
     let mut range: Option<(NaiveDate, NaiveDate)> = None;
-    for chunk in line_ids.chunks(500) {
-        let sql = format!(
-            "select reseller_id, min(sale_date), max(sale_date) from declaration_lines \
-             where tenant_id = $1 and id in ({}) group by reseller_id",
-            id_list(chunk)
-        );
-        let rows = with_tx!(tx, c => sqlx::query_as::<_, (i64, NaiveDate, NaiveDate)>(&sql).persistent(false).bind(tenant_id).fetch_all(c).await)?;
-        for (r, from, to) in rows {
-            touched.push(r);
-            range = Some(range.map_or((from, to), |(a, b)| (a.min(from), b.max(to))));
-        }
+    for (r, from, to) in crate::db::declarations::line_date_spans(tx, tenant_id, line_ids).await? {
+        touched.push(r);
+        range = Some(range.map_or((from, to), |(a, b)| (a.min(from), b.max(to))));
     }
     let Some((from, to)) = range else {
         return Ok(Recomputed::default());

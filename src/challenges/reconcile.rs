@@ -15,12 +15,11 @@
 use super::recompute::{cap_text, entry_kind, entry_kind_text};
 use super::TenantPoints;
 use crate::db::challenges::ChallengeRow;
-use crate::db::points::{self as ledger_db, id_list, Exec, NewEntry};
-use crate::db::Tx;
+use crate::db::points::{self as ledger_db, Exec, NewEntry};
+use crate::db::{declarations, Tx};
 use crate::domain::points::def::{CapKind, EntryKind, PointsStatus};
 use crate::domain::points::ledger::{reconcile, LedgerKey, Posting};
 use crate::domain::points::outcome::Outcome;
-use crate::with_tx;
 use chrono::{Months, NaiveDate};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -153,10 +152,13 @@ pub async fn reconcile_ledger(
     outcome: &Outcome,
     scope: Option<&[i64]>,
 ) -> Result<usize, sqlx::Error> {
+    let stored: HashMap<i64, String> = ledger_db::reconciled_digests(tx, tenant.id, c.id, scope)
+        .await?
+        .into_iter()
+        .collect();
     let scope: Option<HashSet<i64>> = scope.map(|s| s.iter().copied().collect());
     let in_scope = |r: i64| scope.as_ref().is_none_or(|s| s.contains(&r));
     let desired = Desired::new(outcome, in_scope);
-    let stored = stored_digests(tx, tenant.id, c.id, scope.as_ref()).await?;
     // Every participant that has entries has a stored digest; every one with desired postings
     // is in `groups`. The union is everyone whose ledger may need an entry.
     let empty = empty_digest();
@@ -181,22 +183,6 @@ pub async fn reconcile_ledger(
         appended += reconcile_group(tx, &book, &desired, group).await?;
     }
     Ok(appended)
-}
-
-async fn stored_digests(
-    tx: &mut Tx,
-    tenant_id: i64,
-    challenge_id: i64,
-    scope: Option<&HashSet<i64>>,
-) -> Result<HashMap<i64, String>, sqlx::Error> {
-    let mut sql = "select reseller_id, digest from points_reconciled where tenant_id = $1 and challenge_id = $2"
-        .to_string();
-    if let Some(ids) = scope {
-        let ids: Vec<i64> = ids.iter().copied().collect();
-        sql.push_str(&format!(" and reseller_id in ({})", id_list(&ids)));
-    }
-    let rows = with_tx!(tx, c => sqlx::query_as::<_, (i64, String)>(&sql).persistent(false).bind(tenant_id).bind(challenge_id).fetch_all(c).await)?;
-    Ok(rows.into_iter().collect())
 }
 
 /// What every entry of this run shares.
@@ -288,7 +274,8 @@ async fn reconcile_group(
     let status = line_statuses(tx, book, &adjustments).await?;
     let entries = explain(book, &adjustments, &status);
     ledger_db::insert(tx, book.tenant_id, &entries).await?;
-    store_digests(tx, book, group).await?;
+    let digests: Vec<(i64, &str)> = group.iter().map(|(r, _, d)| (*r, d.as_str())).collect();
+    ledger_db::store_reconciled_digests(tx, book.tenant_id, book.challenge.id, &digests).await?;
     Ok(entries.len())
 }
 
@@ -306,16 +293,11 @@ async fn line_statuses(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let mut status = HashMap::new();
-    for chunk in lines.chunks(500) {
-        let sql = format!(
-            "select id, review_status, review_reason from declaration_lines where tenant_id = $1 and id in ({})",
-            id_list(chunk)
-        );
-        let rows = with_tx!(tx, conn => sqlx::query_as::<_, (i64, String, Option<String>)>(&sql).persistent(false).bind(book.tenant_id).fetch_all(conn).await)?;
-        status.extend(rows.into_iter().map(|(id, s, r)| (id, (s, r))));
-    }
-    Ok(status)
+    Ok(declarations::review_statuses(tx, book.tenant_id, &lines)
+        .await?
+        .into_iter()
+        .map(|(id, s, r)| (id, (s, r)))
+        .collect())
 }
 
 /// Turns adjustments into ledger rows that say why they exist and how they were computed.
@@ -390,25 +372,4 @@ fn explain(
             }
         })
         .collect()
-}
-
-async fn store_digests(
-    tx: &mut Tx,
-    book: &Booking<'_>,
-    group: &[Changed],
-) -> Result<(), sqlx::Error> {
-    if group.is_empty() {
-        return Ok(());
-    }
-    // Digests are hex and ids are integers: written inline.
-    let values: Vec<String> = group
-        .iter()
-        .map(|(r, _, d)| format!("({}, {}, {r}, '{d}')", book.tenant_id, book.challenge.id))
-        .collect();
-    let sql = format!(
-        "insert into points_reconciled (tenant_id, challenge_id, reseller_id, digest) values {} \
-         on conflict (tenant_id, challenge_id, reseller_id) do update set digest = excluded.digest",
-        values.join(",")
-    );
-    with_tx!(tx, c => sqlx::query(&sql).persistent(false).execute(c).await.map(|_| ()))
 }

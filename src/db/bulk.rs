@@ -30,9 +30,25 @@ pub enum V<'q> {
 /// anew for every call (+20 %); 64 rows, +7 %; 256 rows is as cheap as 1,560.
 const SQLITE_ROWS_PER_STATEMENT: usize = 256;
 
+/// Appends `n` rows (`row(i)` for `i` in `0..n`) to `table` in a transaction of either
+/// dialect, the fastest way each has: multi-row inserts on SQLite ([`sqlite_insert`]), `COPY`
+/// on PostgreSQL ([`pg_copy`]).
+pub async fn append<'q, const N: usize>(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    n: usize,
+    row: impl Fn(usize) -> [V<'q>; N],
+) -> anyhow::Result<()> {
+    match tx {
+        Tx::Sqlite(t) => sqlite_insert(t, table, columns, n, row).await,
+        Tx::Postgres(t) => pg_copy(t, table, columns, n, row).await,
+    }
+}
+
 /// Inserts `n` rows on SQLite in multi-row statements, bound from the rows through SQLite's C
 /// API (`super::sqlite_raw`) rather than through sqlx's argument lists.
-pub async fn sqlite_insert<'q, const N: usize>(
+async fn sqlite_insert<'q, const N: usize>(
     c: &mut SqliteConnection,
     table: &str,
     columns: &[&str],
@@ -185,7 +201,7 @@ fn insert_sql(table: &str, columns: &[&str], rows: usize, suffix: &str, numbered
 }
 
 /// `COPY ... FROM STDIN` in text format, sent in pieces of about 1 MiB.
-pub async fn pg_copy<'q, const N: usize>(
+async fn pg_copy<'q, const N: usize>(
     c: &mut PgConnection,
     table: &str,
     columns: &[&str],

@@ -1,5 +1,7 @@
 //! Challenges, their rule-set versions and their standings (`challenge_participants`).
 
+pub mod facts;
+
 use super::points::{id_list, Exec};
 use super::{now, Db, Tx};
 use crate::{with_db, with_exec, with_tx};
@@ -32,6 +34,12 @@ pub async fn list(db: &Db, tenant_id: i64) -> Result<Vec<ChallengeRow>, sqlx::Er
         "select {COLUMNS} from challenges where tenant_id = $1 order by start_date desc, id desc"
     );
     with_db!(db, p => sqlx::query_as::<_, ChallengeRow>(&sql).bind(tenant_id).fetch_all(p).await)
+}
+
+/// The tenant a challenge belongs to (the CLI names a challenge by id alone).
+pub async fn tenant_of(db: &Db, challenge_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let sql = "select tenant_id from challenges where id = $1";
+    with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(challenge_id).fetch_optional(p).await)
 }
 
 pub async fn by_id(

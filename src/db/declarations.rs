@@ -7,9 +7,12 @@ use super::{now, Db, Param, Tx, Where};
 use crate::{bind_params, with_db, with_tx};
 use chrono::NaiveDate;
 
+pub mod drafts;
 mod imports;
+mod lines;
 mod tokens;
 pub use imports::*;
+pub use lines::*;
 pub use tokens::*;
 
 /// The columns `insert_lines` writes, in the order of `line_values`.
@@ -107,14 +110,7 @@ pub async fn insert_lines(
     lines: &[NewLine],
 ) -> anyhow::Result<u64> {
     let row = |i: usize| line_values(&owner, &lines[i]);
-    match tx {
-        Tx::Sqlite(t) => {
-            bulk::sqlite_insert(t, "declaration_lines", &LINE_COLUMNS, lines.len(), row).await?
-        }
-        Tx::Postgres(t) => {
-            bulk::pg_copy(t, "declaration_lines", &LINE_COLUMNS, lines.len(), row).await?
-        }
-    }
+    bulk::append(tx, "declaration_lines", &LINE_COLUMNS, lines.len(), row).await?;
     Ok(lines.len() as u64)
 }
 

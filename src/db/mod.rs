@@ -12,10 +12,15 @@ use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 pub mod access;
+pub mod analytics;
 pub mod audit;
 pub mod bulk;
 pub mod challenges;
 pub mod declarations;
+pub mod demo;
+pub mod digests;
+pub mod job_runs;
+pub mod mail;
 pub mod network;
 pub mod points;
 pub mod products;

@@ -2,6 +2,7 @@
 
 use super::{now, Db, Param, Tx, Where};
 use crate::{bind_params, with_db, with_tx};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Reseller {
@@ -159,6 +160,25 @@ pub async fn of_reseller_user(
 pub async fn regions(db: &Db, tenant_id: i64) -> Result<Vec<String>, sqlx::Error> {
     let sql = "select distinct region from resellers where tenant_id = $1 and region <> '' order by region";
     with_db!(db, p => sqlx::query_scalar::<_, String>(sql).bind(tenant_id).fetch_all(p).await)
+}
+
+/// A reseller as the analytics lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
+pub struct ResellerLabel {
+    pub code: String,
+    pub name: String,
+    pub id: i64,
+}
+
+/// The tenant's resellers by id.
+pub async fn reseller_labels(
+    db: &Db,
+    tenant_id: i64,
+) -> Result<HashMap<i64, ResellerLabel>, sqlx::Error> {
+    let rows: Vec<ResellerLabel> = with_db!(db, p => sqlx::query_as(
+        "select code, name, id from resellers where tenant_id = $1")
+        .bind(tenant_id).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -315,3 +315,85 @@ pub async fn movements(
                order by e.booked_on, e.challenge_id, e.state";
     with_db!(db, p => sqlx::query_as::<_, DayMovement>(sql).bind(tenant_id).bind(from).bind(to).fetch_all(p).await)
 }
+
+/// The tenant's points settings: its time zone (which day "today" is) and the default
+/// validity of confirmed points in months.
+pub async fn tenant_settings(exec: Exec<'_>, tenant_id: i64) -> Result<(String, i64), sqlx::Error> {
+    let sql = "select time_zone, points_validity_months from tenants where id = $1";
+    with_exec!(exec, c => sqlx::query_as::<_, (String, i64)>(sql).bind(tenant_id).fetch_one(c).await)
+}
+
+/// Net points a reseller booked since `since` (inclusive).
+pub async fn booked_since(
+    db: &Db,
+    tenant_id: i64,
+    reseller_id: i64,
+    since: NaiveDate,
+) -> Result<i64, sqlx::Error> {
+    let sql = "select cast(coalesce(sum(points), 0) as bigint) from points_entries \
+               where tenant_id = $1 and reseller_id = $2 and booked_on >= $3";
+    with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(tenant_id).bind(reseller_id).bind(since).fetch_one(p).await)
+}
+
+/// Resellers with at least one entry.
+pub async fn resellers_in_ledger(db: &Db, tenant_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    with_db!(db, p => sqlx::query_scalar(
+        "select distinct reseller_id from points_entries where tenant_id = $1")
+        .bind(tenant_id).fetch_all(p).await)
+}
+
+/// `(challenge, reseller, points)` booked before `day` in these challenges: a leaderboard as
+/// it stood then.
+pub async fn challenge_points_before(
+    db: &Db,
+    tenant_id: i64,
+    challenge_ids: &[i64],
+    day: NaiveDate,
+) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
+    let sql = format!(
+        "select challenge_id, reseller_id, cast(coalesce(sum(points), 0) as bigint) from points_entries \
+         where tenant_id = $1 and booked_on < $2 and challenge_id in ({}) group by challenge_id, reseller_id",
+        id_list(challenge_ids)
+    );
+    with_db!(db, p => sqlx::query_as(&sql)
+        .persistent(false).bind(tenant_id).bind(day).fetch_all(p).await)
+}
+
+/// The digests of the postings each participant's ledger agrees with (`points_reconciled`),
+/// of every participant or of those in `resellers`.
+pub async fn reconciled_digests(
+    tx: &mut Tx,
+    tenant_id: i64,
+    challenge_id: i64,
+    resellers: Option<&[i64]>,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let mut sql = "select reseller_id, digest from points_reconciled where tenant_id = $1 and challenge_id = $2"
+        .to_string();
+    if let Some(ids) = resellers {
+        sql.push_str(&format!(" and reseller_id in ({})", id_list(ids)));
+    }
+    crate::with_tx!(tx, c => sqlx::query_as::<_, (i64, String)>(&sql).persistent(false).bind(tenant_id).bind(challenge_id).fetch_all(c).await)
+}
+
+/// Stores `(reseller, digest)` pairs for a challenge, replacing the participants' previous
+/// ones. A digest must be hex (it is written inline, like the ids).
+pub async fn store_reconciled_digests(
+    tx: &mut Tx,
+    tenant_id: i64,
+    challenge_id: i64,
+    digests: &[(i64, &str)],
+) -> Result<(), sqlx::Error> {
+    if digests.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = digests
+        .iter()
+        .map(|(r, d)| format!("({tenant_id}, {challenge_id}, {r}, '{d}')"))
+        .collect();
+    let sql = format!(
+        "insert into points_reconciled (tenant_id, challenge_id, reseller_id, digest) values {} \
+         on conflict (tenant_id, challenge_id, reseller_id) do update set digest = excluded.digest",
+        values.join(",")
+    );
+    crate::with_tx!(tx, c => sqlx::query(&sql).persistent(false).execute(c).await.map(|_| ()))
+}

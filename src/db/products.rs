@@ -2,6 +2,7 @@
 
 use super::{now, Db, Param, Tx, Where};
 use crate::{bind_params, with_db, with_tx};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Product {
@@ -71,6 +72,25 @@ pub async fn by_sku(db: &Db, tenant_id: i64, sku: &str) -> Result<Option<Product
 pub async fn categories(db: &Db, tenant_id: i64) -> Result<Vec<String>, sqlx::Error> {
     let sql = "select distinct category from products where tenant_id = $1 and category <> '' order by category";
     with_db!(db, p => sqlx::query_scalar::<_, String>(sql).bind(tenant_id).fetch_all(p).await)
+}
+
+/// A product's label in the analytics.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProductLabel {
+    pub id: i64,
+    pub sku: String,
+    pub name: String,
+    pub category: String,
+}
+
+/// The tenant's products by id.
+pub async fn product_labels(
+    db: &Db,
+    tenant_id: i64,
+) -> Result<HashMap<i64, ProductLabel>, sqlx::Error> {
+    let sql = "select id, sku, name, category from products where tenant_id = $1";
+    let rows = with_db!(db, p => sqlx::query_as::<_, ProductLabel>(sql).bind(tenant_id).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|p| (p.id, p)).collect())
 }
 
 /// Inserts the product or updates the one with the same SKU; returns true when created. The

@@ -2,7 +2,8 @@
 //! up to date inside the transaction that changed the lines (a commit, a replaced period, an
 //! undo, a review decision, a submitted form), so that a failure rolls everything back.
 
-use crate::analytics::rollup::{self, Added, Scope};
+use crate::analytics::rollup::{Added, Scope};
+use crate::db::analytics::rollup;
 use crate::db::Tx;
 use chrono::NaiveDate;
 

@@ -1,16 +1,15 @@
 //! The web form: a reseller user (source `form`), or a channel manager on a reseller's behalf
 //! (source `staff`), prepares a declaration as a draft and submits it explicitly.
 //!
-//! Draft lines keep the text as typed (`store`), so nothing is lost while it has errors, and
+//! Draft lines keep the text as typed (`crate::db::declarations::drafts`), so nothing is lost while it has errors, and
 //! count nowhere. Checking a draft runs its lines through the import producer as JSON lines —
 //! the API's path — so the form has exactly the file imports' validation, product resolution,
 //! money completion and review rules. Submitting writes the lines, the roll-ups and the points
 //! in one transaction.
 
-pub mod store;
-
 use super::pipeline::{produce, Catalogue, Context, CustomerHasher, Input, Msg};
 use super::review::ReviewRules;
+use crate::db::declarations::drafts::{self as store, Draft, DraftLine, ProductChoice};
 use crate::db::declarations::{self as decl, LineOwner, NewLine, LINE_BATCH};
 use crate::db::points::Exec;
 use crate::db::{audit, Db};
@@ -21,7 +20,6 @@ use crate::import::error::ErrorCode;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use store::{Draft, DraftLine, ProductChoice};
 use tokio::sync::mpsc;
 
 /// A declaration typed by hand stays small; files are for more.

@@ -23,7 +23,6 @@ mod tests;
 
 use crate::db::Db;
 use crate::domain::period::PeriodKind;
-use crate::with_db;
 use anyhow::Context;
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
@@ -150,9 +149,7 @@ pub(crate) fn mix(seed: u64, a: u64, b: u64, c: u64) -> u64 {
 
 /// True when the database has no tenant at all.
 pub async fn is_empty(db: &Db) -> anyhow::Result<bool> {
-    let n: i64 =
-        with_db!(db, p => sqlx::query_scalar("select count(*) from tenants").fetch_one(p).await)?;
-    Ok(n == 0)
+    Ok(crate::db::demo::tenant_count(db).await? == 0)
 }
 
 /// Generates the demo data for today (in Paris). `progress(done, total)` is called after each
@@ -252,38 +249,26 @@ pub async fn generate_at(
     summary.lines = written;
     progress(written, written);
 
-    crate::analytics::rollup::rebuild_all(db)
+    crate::db::analytics::rollup::rebuild_all(db)
         .await
         .context("building the sales roll-ups")?;
     crate::challenges::demo::generate(db, today)
         .await
         .context("demo challenges and rewards")?;
-    // Fresh statistics for the query planner after a bulk load.
-    match db {
-        Db::Sqlite(p) => sqlx::query("pragma optimize")
-            .execute(p)
-            .await
-            .map(|_| ())?,
-        Db::Postgres(p) => sqlx::query("analyze").execute(p).await.map(|_| ())?,
-    }
+    crate::db::demo::refresh_statistics(db).await?;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
 
 async fn refuse_existing(db: &Db) -> anyhow::Result<()> {
-    let slugs: Vec<String> = with_db!(db, p => sqlx::query_scalar(
-        "select slug from tenants where slug in ($1, $2) order by slug")
-        .bind(TENANTS[0].slug).bind(TENANTS[1].slug).fetch_all(p).await)?;
+    let slugs = crate::db::demo::existing_tenants(db, [TENANTS[0].slug, TENANTS[1].slug]).await?;
     if !slugs.is_empty() {
         anyhow::bail!(
             "the database already has the demo tenant(s) {}; generate the demo into an empty database",
             slugs.join(", ")
         );
     }
-    let email: Option<String> = with_db!(db, p => sqlx::query_scalar(
-        "select email from users where email = $1 or email like '%.demo' limit 1")
-        .bind(DEMO_RESELLER_EMAIL).fetch_optional(p).await)?;
-    if let Some(email) = email {
+    if let Some(email) = crate::db::demo::existing_user(db, DEMO_RESELLER_EMAIL).await? {
         anyhow::bail!("the database already has the demo user {email}; generate the demo into an empty database");
     }
     Ok(())

@@ -2,8 +2,8 @@
 //! organisations, resellers, reseller users and product aliases.
 
 use super::network::TenantPlan;
+use crate::db::demo::{self as store, DemoProduct, DemoReseller, DemoUser};
 use crate::db::Tx;
-use crate::with_tx;
 use anyhow::Context;
 use chrono::{Duration, NaiveDate};
 
@@ -37,12 +37,9 @@ pub async fn setup(
     demo_organisation: &mut Option<(i64, i64)>,
 ) -> anyhow::Result<Ids> {
     let spec = plan.spec;
-    let tenant: i64 = with_tx!(tx, c => sqlx::query_scalar(
-        "insert into tenants (slug, name, currency, time_zone, locale, declaration_period, created_at) \
-         values ($1, $2, 'EUR', 'Europe/Paris', 'fr', $3, $4) returning id")
-        .bind(spec.slug).bind(spec.name).bind(spec.period_text).bind(created_at)
-        .fetch_one(c).await)
-    .with_context(|| format!("creating tenant {}", spec.slug))?;
+    let tenant = store::insert_tenant(tx, spec.slug, spec.name, spec.period_text, created_at)
+        .await
+        .with_context(|| format!("creating tenant {}", spec.slug))?;
     let mut staff = Vec::new();
     for s in &plan.staff {
         staff.push(
@@ -62,13 +59,16 @@ pub async fn setup(
     let mut products = Vec::new();
     for p in &plan.products {
         let active = p.life != super::network::Life::Discontinued;
-        let id: i64 = with_tx!(tx, c => sqlx::query_scalar(
-            "insert into products (tenant_id, sku, name, category, brand, ean, list_price_cents, active, \
-             created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id")
-            .bind(tenant).bind(&p.spec.sku).bind(&p.spec.name).bind(p.spec.category).bind(p.spec.brand)
-            .bind(&p.spec.ean).bind(p.spec.list_price_cents).bind(active).bind(created_at)
-            .fetch_one(c).await)?;
-        products.push(id);
+        let product = DemoProduct {
+            sku: &p.spec.sku,
+            name: &p.spec.name,
+            category: p.spec.category,
+            brand: p.spec.brand,
+            ean: &p.spec.ean,
+            list_price_cents: p.spec.list_price_cents,
+            active,
+        };
+        products.push(store::insert_product(tx, tenant, &product, created_at).await?);
     }
     let mut resellers = Vec::new();
     let mut reseller_users = Vec::new();
@@ -77,21 +77,29 @@ pub async fn setup(
         let shared = if r.is_demo { *demo_organisation } else { None };
         let organisation = match shared {
             Some((id, _)) => id,
-            None => with_tx!(tx, c => sqlx::query_scalar::<_, i64>(
-                "insert into organisations (name, created_at) values ($1, $2) returning id")
-                .bind(&r.name).bind(joined).fetch_one(c).await)?,
+            None => store::insert_organisation(tx, &r.name, joined).await?,
         };
-        let id: i64 = with_tx!(tx, c => sqlx::query_scalar(
-            "insert into resellers (tenant_id, organisation_id, code, name, reseller_type, brand_organisation, \
-             country, region, city, postal_code, latitude, longitude, potential, status, manager_id, \
-             contact_email, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) returning id")
-            .bind(tenant).bind(organisation).bind(&r.code).bind(&r.name).bind(r.reseller_type)
-            .bind(r.brand_organisation).bind(r.city.country).bind(r.city.region).bind(r.city.name)
-            .bind(&r.postal_code).bind(r.latitude).bind(r.longitude).bind(r.potential).bind(r.status)
-            .bind(staff[r.manager]).bind(&r.contact_email).bind(joined)
-            .fetch_one(c).await)
-        .with_context(|| format!("creating reseller {}", r.code))?;
+        let reseller = DemoReseller {
+            organisation_id: organisation,
+            code: &r.code,
+            name: &r.name,
+            reseller_type: r.reseller_type,
+            brand_organisation: r.brand_organisation,
+            country: r.city.country,
+            region: r.city.region,
+            city: r.city.name,
+            postal_code: &r.postal_code,
+            latitude: r.latitude,
+            longitude: r.longitude,
+            potential: r.potential,
+            status: r.status,
+            manager_id: staff[r.manager],
+            contact_email: &r.contact_email,
+            created_at: joined,
+        };
+        let id = store::insert_reseller(tx, tenant, &reseller)
+            .await
+            .with_context(|| format!("creating reseller {}", r.code))?;
         resellers.push(id);
         let user = match (&r.user, shared) {
             (_, Some((_, user))) => Some(user),
@@ -124,10 +132,15 @@ pub async fn setup(
     }
     for (reseller, code, product) in &plan.aliases {
         let reseller_id = reseller.map(|r| resellers[r]);
-        with_tx!(tx, c => sqlx::query(
-            "insert into product_aliases (tenant_id, reseller_id, code, product_id, created_at) values ($1, $2, $3, $4, $5)")
-            .bind(tenant).bind(reseller_id).bind(code).bind(products[*product]).bind(created_at)
-            .execute(c).await.map(|_| ()))?;
+        store::insert_alias(
+            tx,
+            tenant,
+            reseller_id,
+            code,
+            products[*product],
+            created_at,
+        )
+        .await?;
     }
     let first_day = today - Duration::days(800);
     let dates = (0..820)
@@ -159,11 +172,16 @@ async fn insert_user(
     password_hash: &str,
     created_at: i64,
 ) -> anyhow::Result<i64> {
-    let id = with_tx!(tx, c => sqlx::query_scalar::<_, i64>(
-        "insert into users (email, name, password_hash, role, tenant_id, organisation_id, locale, created_at) \
-         values ($1, $2, $3, $4, $5, $6, 'fr', $7) returning id")
-        .bind(email).bind(name).bind(password_hash).bind(role).bind(tenant).bind(organisation).bind(created_at)
-        .fetch_one(c).await)
-    .with_context(|| format!("creating user {email}"))?;
-    Ok(id)
+    let user = DemoUser {
+        email,
+        name,
+        role,
+        tenant_id: tenant,
+        organisation_id: organisation,
+        password_hash,
+        created_at,
+    };
+    store::insert_user(tx, &user)
+        .await
+        .with_context(|| format!("creating user {email}"))
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::with_db;
 use chrono::Duration as Days;
 
 const LINES: u64 = 40_000;

@@ -4,9 +4,9 @@
 use super::network::TenantPlan;
 use super::sales::{Chunk, CreatedBy, Review};
 use super::setup::Ids;
-use crate::db::bulk::{pg_copy, sqlite_insert, V};
-use crate::db::{Db, Tx};
-use sqlx::{PgConnection, SqliteConnection};
+use crate::db::bulk::{append, V};
+use crate::db::demo::reserve_ids;
+use crate::db::Db;
 
 const IMPORT_COLUMNS: &[&str] = &[
     "id",
@@ -200,63 +200,22 @@ pub async fn chunk(db: &Db, plan: &TenantPlan, ids: &Ids, chunk: &Chunk) -> anyh
         with_import,
     };
     let n_imp = rows.with_import.len();
-    match &mut tx {
-        Tx::Sqlite(t) => {
-            let c: &mut SqliteConnection = t;
-            sqlite_insert(c, "imports", IMPORT_COLUMNS, n_imp, |i| rows.import(i)).await?;
-            sqlite_insert(c, "declarations", DECLARATION_COLUMNS, n_decl, |i| {
-                rows.declaration(i)
-            })
-            .await?;
-            sqlite_insert(
-                c,
-                "declaration_lines",
-                LINE_COLUMNS,
-                chunk.lines.len(),
-                |i| rows.line(i),
-            )
-            .await?;
-        }
-        Tx::Postgres(t) => {
-            let c: &mut PgConnection = t;
-            pg_copy(c, "imports", IMPORT_COLUMNS, n_imp, |i| rows.import(i)).await?;
-            pg_copy(c, "declarations", DECLARATION_COLUMNS, n_decl, |i| {
-                rows.declaration(i)
-            })
-            .await?;
-            pg_copy(
-                c,
-                "declaration_lines",
-                LINE_COLUMNS,
-                chunk.lines.len(),
-                |i| rows.line(i),
-            )
-            .await?;
-        }
-    }
+    append(&mut tx, "imports", IMPORT_COLUMNS, n_imp, |i| {
+        rows.import(i)
+    })
+    .await?;
+    append(&mut tx, "declarations", DECLARATION_COLUMNS, n_decl, |i| {
+        rows.declaration(i)
+    })
+    .await?;
+    append(
+        &mut tx,
+        "declaration_lines",
+        LINE_COLUMNS,
+        chunk.lines.len(),
+        |i| rows.line(i),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// `n` fresh ids for `table`: from the PostgreSQL sequence, or after the largest SQLite rowid
-/// (the write transaction holds the lock, so nobody else takes them).
-async fn reserve_ids(tx: &mut Tx, table: &str, n: usize) -> anyhow::Result<Vec<i64>> {
-    if n == 0 {
-        return Ok(Vec::new());
-    }
-    match tx {
-        Tx::Sqlite(t) => {
-            let max: i64 = sqlx::query_scalar(&format!("select coalesce(max(id), 0) from {table}"))
-                .fetch_one(&mut **t)
-                .await?;
-            Ok((1..=n as i64).map(|i| max + i).collect())
-        }
-        Tx::Postgres(t) => {
-            let sql = format!("select nextval(pg_get_serial_sequence('{table}', 'id')) from generate_series(1, $1)");
-            Ok(sqlx::query_scalar(&sql)
-                .bind(n as i64)
-                .fetch_all(&mut **t)
-                .await?)
-        }
-    }
 }

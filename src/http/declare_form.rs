@@ -8,9 +8,11 @@ use super::declare::Actor;
 use super::error::{AppError, AppResult};
 use super::views::today;
 use super::{chrome_for, flash_redirect, AppState};
+use crate::db::declarations::drafts::{
+    self as store, Draft, DraftLine, HashChange, LineValues, Owner,
+};
 use crate::db::points::Exec;
 use crate::db::{self, network::Reseller, tenants::Tenant};
-use crate::declarations::form::store::{self, Draft, DraftLine, HashChange, LineValues, Owner};
 use crate::declarations::form::{self, Checked, Declarer, Problem, ProductIndex, Submitted};
 use crate::declarations::pipeline::customer_hash;
 use crate::domain::network::Source;

@@ -8,7 +8,8 @@ use super::ctx::{Admin, Ctx};
 use super::error::{AppError, AppResult};
 use super::views::local_time;
 use super::{chrome_for, AppState};
-use crate::jobs_app::{self, runs};
+use crate::db::{self, job_runs};
+use crate::jobs_app;
 use crate::mail::outbound;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -37,7 +38,7 @@ const RUNS_SHOWN: i64 = 200;
 
 async fn list(State(state): State<AppState>, admin: Admin) -> AppResult<Markup> {
     let tenant = &admin.0.tenant;
-    let runs = runs::recent(&state.db, Some(tenant.id), RUNS_SHOWN).await?;
+    let runs = job_runs::recent(&state.db, Some(tenant.id), RUNS_SHOWN).await?;
     let tz = tenant.time_zone.as_str();
     let view = JobsView {
         time_zone: tenant.time_zone.clone(),
@@ -93,7 +94,7 @@ async fn unsubscribe(
 ) -> AppResult<Response> {
     let view = match outbound::verify_unsubscribe_token(&state.secret(), &token) {
         Some((user_id, kind)) => {
-            outbound::unsubscribe(&state.db, user_id, kind).await?;
+            db::mail::unsubscribe(&state.db, user_id, kind).await?;
             UnsubscribeView::Done { kind: kind.into() }
         }
         None => UnsubscribeView::Invalid,
@@ -107,7 +108,7 @@ async fn one_click(
 ) -> AppResult<&'static str> {
     let (user_id, kind) =
         outbound::verify_unsubscribe_token(&state.secret(), &token).ok_or(AppError::NotFound)?;
-    outbound::unsubscribe(&state.db, user_id, kind).await?;
+    db::mail::unsubscribe(&state.db, user_id, kind).await?;
     Ok("unsubscribed")
 }
 

@@ -11,9 +11,10 @@
 use super::{local_date, recipient_lang, AppJobs, Mail};
 use crate::challenges::{self, standings::ranked};
 use crate::db::challenges as store;
+use crate::db::digests;
+use crate::db::mail::unsubscribed_users;
 use crate::db::tenants::Tenant;
 use crate::mail::outbound;
-use crate::with_db;
 use chrono::{DateTime, Duration, Utc};
 use relais_jobs::JobReport;
 use relais_templates::emails::{self, ChallengeResultEmail};
@@ -24,15 +25,6 @@ pub const ANNOUNCE_DAYS: i64 = relais_jobs::CATCH_UP_WINDOW_DAYS;
 
 /// The record kind of the result emails; they belong to the reseller-digest unsubscribe list.
 pub const KIND: &str = "challenge-result";
-
-#[derive(sqlx::FromRow)]
-struct Recipient {
-    user_id: i64,
-    email: String,
-    locale: Option<String>,
-    reseller_id: i64,
-    reseller_name: String,
-}
 
 pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::Result<JobReport> {
     let db = jobs.db();
@@ -47,17 +39,11 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
                 && c.end_date >= today - Duration::days(ANNOUNCE_DAYS)
         })
         .collect();
-    let unsubscribed = outbound::unsubscribed_users(db, outbound::RESELLER_DIGEST).await?;
+    let unsubscribed = unsubscribed_users(db, outbound::RESELLER_DIGEST).await?;
     let mut report = JobReport::default();
     for c in &announced {
         let board = ranked(store::standings(db, tenant.id, c.id).await?);
-        let recipients: Vec<Recipient> = with_db!(db, p => sqlx::query_as(
-            "select u.id as user_id, u.email, u.locale, r.id as reseller_id, r.name as reseller_name \
-             from challenge_participants s join resellers r on r.id = s.reseller_id \
-             join reseller_access g on g.reseller_id = r.id join users u on u.id = g.user_id \
-             where s.tenant_id = $1 and s.challenge_id = $2 and u.role = 'reseller' and u.disabled = $3 \
-             order by r.id, u.id")
-            .bind(tenant.id).bind(c.id).bind(false).fetch_all(p).await)?;
+        let recipients = digests::participant_users(db, tenant.id, c.id).await?;
         let period_key = format!("challenge-{}", c.id);
         for u in &recipients {
             let Some(me) = board.iter().find(|s| s.reseller_id == u.reseller_id) else {

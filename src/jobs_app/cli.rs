@@ -1,6 +1,6 @@
 //! `relais jobs run NAME [--tenant SLUG] [--at DATETIME]` and `relais jobs list`.
 
-use super::{runs, AppJobs, JOBS};
+use super::{AppJobs, JOBS};
 use crate::app;
 use crate::cli::Refused;
 use crate::config::Settings;
@@ -81,7 +81,7 @@ pub async fn run(settings: Settings, command: JobsCommand) -> anyhow::Result<Exi
                 ),
                 None => None,
             };
-            for r in runs::recent(&db, tenant_id, limit).await? {
+            for r in db::job_runs::recent(&db, tenant_id, limit).await? {
                 let slot = DateTime::from_timestamp(r.slot, 0)
                     .map(|d| d.to_rfc3339())
                     .unwrap_or_default();

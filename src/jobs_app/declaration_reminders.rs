@@ -8,11 +8,11 @@
 
 use super::{local_date, recipient_lang, AppJobs, Mail};
 use crate::config::JobsSettings;
-use crate::db::now;
+use crate::db::digests::{self, Recipient};
+use crate::db::mail::{self, unsubscribed_users};
 use crate::db::tenants::Tenant;
 use crate::domain::period::{Period, PeriodKind};
 use crate::mail::outbound;
-use crate::with_db;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use relais_jobs::JobReport;
 use relais_templates::emails::{self, ReminderEmail};
@@ -58,15 +58,6 @@ pub fn due_step(steps: &[i64], due: NaiveDate, today: NaiveDate, every: i64) -> 
     (offset < until).then_some(k)
 }
 
-#[derive(sqlx::FromRow)]
-struct Recipient {
-    user_id: i64,
-    email: String,
-    locale: Option<String>,
-    reseller_id: i64,
-    reseller_name: String,
-}
-
 pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::Result<JobReport> {
     let db = jobs.db();
     let today = local_date(at, &tenant.time_zone);
@@ -92,12 +83,7 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
         report.note = "no reminder due today".into();
         return Ok(report);
     }
-    let recipients: Vec<Recipient> = with_db!(db, p => sqlx::query_as(
-        "select u.id as user_id, u.email, u.locale, r.id as reseller_id, r.name as reseller_name \
-         from users u join reseller_access g on g.user_id = u.id and g.tenant_id = $1 \
-         join resellers r on r.id = g.reseller_id \
-         where u.role = 'reseller' and u.disabled = $2 and r.status = 'active' order by r.id, u.id")
-        .bind(tenant.id).bind(false).fetch_all(p).await)?;
+    let recipients = digests::active_reseller_users(db, tenant.id).await?;
     let mut users_of: Vec<(i64, String, Vec<&Recipient>)> = Vec::new();
     for r in &recipients {
         match users_of.last_mut() {
@@ -107,9 +93,10 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
     }
     let mut declared: HashMap<NaiveDate, HashSet<i64>> = HashMap::new();
     for (p, _, _) in &candidates {
-        declared.insert(p.start, declared_in(jobs, tenant.id, *p).await?);
+        let ids = digests::declared_period(db, tenant.id, p.start, p.end).await?;
+        declared.insert(p.start, ids.into_iter().collect());
     }
-    let unsubscribed = outbound::unsubscribed_users(db, outbound::REMINDERS).await?;
+    let unsubscribed = unsubscribed_users(db, outbound::REMINDERS).await?;
     for (reseller_id, reseller_name, users) in users_of {
         let Some((period, due, step)) = candidates
             .iter()
@@ -117,7 +104,7 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
         else {
             continue;
         };
-        if !claim_step(jobs, tenant.id, reseller_id, period.start, *step).await? {
+        if !mail::claim_reminder(db, tenant.id, reseller_id, period.start, *step).await? {
             report.skipped += 1;
             continue;
         }
@@ -162,38 +149,6 @@ fn period_label(kind: PeriodKind, p: Period, lang: Lang) -> String {
         PeriodKind::Month => month(p.start, lang),
         PeriodKind::Week => iso_week(p.start, lang),
     }
-}
-
-/// Resellers that declared the period: lines sold in it, or a submitted declaration covering it
-/// (a reseller may declare that it sold nothing).
-async fn declared_in(
-    jobs: &AppJobs,
-    tenant_id: i64,
-    p: Period,
-) -> Result<HashSet<i64>, sqlx::Error> {
-    let sql = "select reseller_id from declaration_lines where tenant_id = $1 and sale_date between $2 and $3 \
-               and review_status in ('approved', 'pending') \
-               union select reseller_id from declarations where tenant_id = $1 and status = 'submitted' \
-               and period_start <= $3 and period_end >= $2";
-    let ids: Vec<i64> = with_db!(jobs.db(), pool => sqlx::query_scalar(sql)
-        .bind(tenant_id).bind(p.start).bind(p.end).fetch_all(pool).await)?;
-    Ok(ids.into_iter().collect())
-}
-
-/// Records a reminder step for a reseller; false when it was already sent.
-async fn claim_step(
-    jobs: &AppJobs,
-    tenant_id: i64,
-    reseller_id: i64,
-    period_start: NaiveDate,
-    step: usize,
-) -> Result<bool, sqlx::Error> {
-    let sql = "insert into reminder_sends (tenant_id, reseller_id, period_start, step, sent_at) \
-               values ($1, $2, $3, $4, $5) on conflict do nothing returning id";
-    let id: Option<i64> = with_db!(jobs.db(), p => sqlx::query_scalar(sql)
-        .bind(tenant_id).bind(reseller_id).bind(period_start.to_string()).bind(step as i64).bind(now())
-        .fetch_optional(p).await)?;
-    Ok(id.is_some())
 }
 
 #[cfg(test)]

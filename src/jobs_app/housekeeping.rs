@@ -6,8 +6,7 @@
 
 use super::AppJobs;
 use crate::db::tenants::Tenant;
-use crate::db::users;
-use crate::with_db;
+use crate::db::{declarations, users};
 use chrono::{DateTime, Duration, Utc};
 use relais_jobs::JobReport;
 
@@ -19,12 +18,7 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
     let sessions = users::delete_expired_sessions(db).await?;
     let links = users::delete_expired_link_tokens(db).await?;
     let cutoff = (at - Duration::days(PENDING_IMPORT_DAYS)).timestamp();
-    // Their stored file and row errors go with them (on delete cascade). An import's lines
-    // all belong to its declaration, so an import without a declaration has no lines.
-    let sql =
-        "delete from imports where tenant_id = $1 and status = 'pending' and created_at < $2 \
-               and not exists (select 1 from declarations d where d.import_id = imports.id)";
-    let imports = with_db!(db, p => sqlx::query(sql).bind(tenant.id).bind(cutoff).execute(p).await.map(|r| r.rows_affected()))?;
+    let imports = declarations::delete_abandoned_imports(db, tenant.id, cutoff).await?;
     Ok(JobReport {
         processed: sessions + links + imports,
         note: format!("{sessions} sessions, {links} links, {imports} pending imports deleted"),

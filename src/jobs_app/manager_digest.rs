@@ -11,10 +11,11 @@ use super::movers::{self, Movement};
 use super::{local_date, recipient_lang, segment, week_key, AppJobs, Mail};
 use crate::analytics::compute::cadence::cadence;
 use crate::analytics::compute::recency::{classify, Recency};
+use crate::db::digests::{self, FourWeeks, LastSales, ManagedReseller, ProductSales};
+use crate::db::mail::unsubscribed_users;
 use crate::db::tenants::Tenant;
 use crate::domain::network::ResellerStatus;
 use crate::mail::outbound;
-use crate::with_db;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use relais_jobs::JobReport;
 use relais_templates::emails::{
@@ -30,7 +31,7 @@ const TOP: usize = 10;
 pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::Result<JobReport> {
     let today = local_date(at, &tenant.time_zone);
     let period_key = week_key(today - Duration::days(7));
-    let unsubscribed = outbound::unsubscribed_users(jobs.db(), outbound::MANAGER_DIGEST).await?;
+    let unsubscribed = unsubscribed_users(jobs.db(), outbound::MANAGER_DIGEST).await?;
     let mut report = JobReport::default();
     for d in build(jobs, tenant, today, at).await? {
         jobs.deliver(
@@ -59,45 +60,6 @@ pub struct Prepared {
     pub email: Email,
 }
 
-#[derive(sqlx::FromRow)]
-struct Manager {
-    id: i64,
-    email: String,
-    locale: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct ResellerRow {
-    id: i64,
-    code: String,
-    name: String,
-    status: String,
-    manager_id: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct LastSales {
-    reseller_id: i64,
-    last_now: Option<NaiveDate>,
-    last_before: Option<NaiveDate>,
-}
-
-#[derive(sqlx::FromRow)]
-struct Values {
-    reseller_id: i64,
-    current: i64,
-    previous: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct ProductSales {
-    manager_id: i64,
-    sku: String,
-    name: String,
-    quantity: i64,
-    amount: i64,
-}
-
 /// Reads the tenant's figures and renders one digest per manager who has resellers. `today` is
 /// the digest's day in the tenant's zone; `at` bounds "declared this week".
 pub async fn build(
@@ -109,41 +71,15 @@ pub async fn build(
     let db = jobs.db();
     let t = tenant.id;
     let week_ago = today - Duration::days(7);
-    let managers: Vec<Manager> = with_db!(db, p => sqlx::query_as(
-        "select id, email, locale from users where tenant_id = $1 and role = 'manager' and disabled = $2 order by id")
-        .bind(t).bind(false).fetch_all(p).await)?;
-    let resellers: Vec<ResellerRow> = with_db!(db, p => sqlx::query_as(
-        "select id, code, name, status, manager_id from resellers where tenant_id = $1 and manager_id is not null order by code")
-        .bind(t).fetch_all(p).await)?;
-    let last: Vec<LastSales> = with_db!(db, p => sqlx::query_as(
-        "select reseller_id, max(sale_date) as last_now, max(case when sale_date < $3 then sale_date end) as last_before \
-         from declaration_lines where tenant_id = $1 and sale_date < $2 and review_status in ('approved', 'pending') \
-         group by reseller_id")
-        .bind(t).bind(today).bind(week_ago).fetch_all(p).await)?;
-    let values: Vec<Values> = with_db!(db, p => sqlx::query_as(
-        "select reseller_id, \
-         cast(sum(case when sale_date >= $2 then amount_cents else 0 end) as bigint) as current, \
-         cast(sum(case when sale_date < $2 then amount_cents else 0 end) as bigint) as previous \
-         from declaration_lines where tenant_id = $1 and sale_date >= $3 and sale_date < $4 \
-         and review_status in ('approved', 'pending') group by reseller_id")
-        .bind(t).bind(today - Duration::days(28)).bind(today - Duration::days(56)).bind(today)
-        .fetch_all(p).await)?;
-    let pending: Vec<(i64, i64)> = with_db!(db, p => sqlx::query_as(
-        "select reseller_id, count(*) from declaration_lines where tenant_id = $1 and review_status = 'pending' \
-         group by reseller_id")
-        .bind(t).fetch_all(p).await)?;
+    let managers = digests::managers(db, t).await?;
+    let resellers = digests::managed_resellers(db, t).await?;
+    let last = digests::last_sales(db, t, today, week_ago).await?;
+    let values = digests::four_weeks(db, t, today).await?;
+    let pending = digests::pending_lines(db, t).await?;
     let since = (at - Duration::days(365)).timestamp();
-    let declared: Vec<(i64, i64)> = with_db!(db, p => sqlx::query_as(
-        "select reseller_id, created_at from declarations where tenant_id = $1 and status = 'submitted' \
-         and created_at >= $2 and created_at < $3 order by reseller_id, created_at")
-        .bind(t).bind(since).bind(at.timestamp()).fetch_all(p).await)?;
-    let best: Vec<ProductSales> = with_db!(db, p => sqlx::query_as(
-        "select r.manager_id, p.sku, p.name, cast(sum(l.quantity) as bigint) as quantity, \
-         cast(sum(l.amount_cents) as bigint) as amount \
-         from declaration_lines l join resellers r on r.id = l.reseller_id join products p on p.id = l.product_id \
-         where l.tenant_id = $1 and r.manager_id is not null and l.created_at >= $2 and l.created_at < $3 \
-         and l.review_status in ('approved', 'pending') group by r.manager_id, p.sku, p.name")
-        .bind(t).bind((at - Duration::days(7)).timestamp()).bind(at.timestamp()).fetch_all(p).await)?;
+    let declared = digests::submissions(db, t, since, at.timestamp()).await?;
+    let week = (at - Duration::days(7)).timestamp();
+    let best = digests::sales_by_manager(db, t, week, at.timestamp()).await?;
 
     let movements = movers::since(db, t, week_ago).await?;
     let mut moves_of: HashMap<i64, Vec<&Movement>> = HashMap::new();
@@ -152,7 +88,7 @@ pub async fn build(
     }
 
     let last: HashMap<i64, LastSales> = last.into_iter().map(|l| (l.reseller_id, l)).collect();
-    let values: HashMap<i64, Values> = values.into_iter().map(|v| (v.reseller_id, v)).collect();
+    let values: HashMap<i64, FourWeeks> = values.into_iter().map(|v| (v.reseller_id, v)).collect();
     let pending: HashMap<i64, i64> = pending.into_iter().collect();
     let mut declaration_days: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
     for (reseller, ts) in declared {
@@ -167,12 +103,12 @@ pub async fn build(
     for b in best {
         best_by_manager.entry(b.manager_id).or_default().push(b);
     }
-    let mut by_manager: HashMap<i64, Vec<&ResellerRow>> = HashMap::new();
+    let mut by_manager: HashMap<i64, Vec<&ManagedReseller>> = HashMap::new();
     for r in &resellers {
         by_manager.entry(r.manager_id).or_default().push(r);
     }
 
-    let link = |r: &ResellerRow| ResellerLink {
+    let link = |r: &ManagedReseller| ResellerLink {
         code: r.code.clone(),
         name: r.name.clone(),
         link: jobs

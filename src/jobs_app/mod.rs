@@ -15,11 +15,10 @@ pub mod manager_digest;
 pub mod movers;
 pub mod points_expiry;
 pub mod reseller_digest;
-pub mod runs;
 
 use crate::config::JobsSettings;
 use crate::db::tenants::Tenant;
-use crate::db::{self, Db};
+use crate::db::{self, job_runs, Db};
 use crate::http::AppState;
 use crate::mail::outbound::{self, Delivery, Envelope, Outbound, Pacer};
 use crate::mail::Outgoing;
@@ -116,7 +115,7 @@ impl AppJobs {
         tenant: &Tenant,
         at: DateTime<Utc>,
     ) -> anyhow::Result<(i64, anyhow::Result<JobReport>)> {
-        let run_id = runs::start_manual(self.db(), job, tenant.id, at.timestamp()).await?;
+        let run_id = job_runs::start_manual(self.db(), job, tenant.id, at.timestamp()).await?;
         let result = self.run_job(job, &tenant.slug, at).await;
         match &result {
             Ok(report) => self.finish_run(run_id, Ok(report)).await?,
@@ -199,7 +198,7 @@ impl JobContext for AppJobs {
         slot: DateTime<Utc>,
     ) -> anyhow::Result<Option<i64>> {
         let tenant = tenant_by_slug(self.db(), tenant).await?;
-        Ok(runs::claim(self.db(), job, tenant.id, slot.timestamp()).await?)
+        Ok(job_runs::claim(self.db(), job, tenant.id, slot.timestamp()).await?)
     }
 
     async fn run_job(
@@ -225,7 +224,7 @@ impl JobContext for AppJobs {
         run_id: i64,
         outcome: Result<&JobReport, &str>,
     ) -> anyhow::Result<()> {
-        Ok(runs::finish(self.db(), run_id, outcome).await?)
+        Ok(job_runs::finish(self.db(), run_id, outcome).await?)
     }
 }
 

@@ -7,9 +7,8 @@
 
 use crate::challenges::standings::ranked;
 use crate::db::challenges as store;
-use crate::db::points::id_list;
+use crate::db::points::challenge_points_before;
 use crate::db::Db;
-use crate::with_db;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -52,13 +51,7 @@ pub async fn since(
         return Ok(None);
     }
     let ids: Vec<i64> = live.iter().map(|c| c.id).collect();
-    let sql = format!(
-        "select challenge_id, reseller_id, cast(coalesce(sum(points), 0) as bigint) from points_entries \
-         where tenant_id = $1 and booked_on < $2 and challenge_id in ({}) group by challenge_id, reseller_id",
-        id_list(&ids)
-    );
-    let before: Vec<(i64, i64, i64)> = with_db!(db, p => sqlx::query_as(&sql)
-        .persistent(false).bind(tenant_id).bind(week_ago).fetch_all(p).await)?;
+    let before = challenge_points_before(db, tenant_id, &ids, week_ago).await?;
     let mut points_then: HashMap<i64, HashMap<i64, i64>> = HashMap::new();
     for (challenge, reseller, points) in before {
         points_then

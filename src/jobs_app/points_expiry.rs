@@ -11,10 +11,11 @@
 use super::{local_date, recipient_lang, AppJobs, Mail};
 use crate::challenges::digest::EXPIRY_NOTICE_DAYS;
 use crate::challenges::{expire_due, expiry};
+use crate::db::digests::{self, Recipient};
+use crate::db::mail::unsubscribed_users;
 use crate::db::points::{self as ledger_db, AccountRow, Exec};
 use crate::db::tenants::Tenant;
 use crate::mail::outbound;
-use crate::with_db;
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use relais_jobs::JobReport;
 use relais_templates::emails::{self, ExpiryWarningEmail};
@@ -73,32 +74,18 @@ pub fn batches(rows: &[AccountRow], today: NaiveDate, days: u64) -> Vec<Batch> {
         .collect()
 }
 
-#[derive(sqlx::FromRow)]
-struct Recipient {
-    user_id: i64,
-    email: String,
-    locale: Option<String>,
-    reseller_id: i64,
-    reseller_name: String,
-}
-
 pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::Result<JobReport> {
     let db = jobs.db();
     let today = local_date(at, &tenant.time_zone);
     let expired = expire_due(db, tenant.id, today).await?;
     let horizon = today + Days::new(EXPIRY_NOTICE_DAYS);
     let candidates = ledger_db::resellers_with_expiring(db, tenant.id, horizon).await?;
-    let recipients: Vec<Recipient> = with_db!(db, p => sqlx::query_as(
-        "select u.id as user_id, u.email, u.locale, r.id as reseller_id, r.name as reseller_name \
-         from users u join reseller_access g on g.user_id = u.id and g.tenant_id = $1 \
-         join resellers r on r.id = g.reseller_id \
-         where u.role = 'reseller' and u.disabled = $2 order by r.id, u.id")
-        .bind(tenant.id).bind(false).fetch_all(p).await)?;
+    let recipients = digests::reseller_users(db, tenant.id).await?;
     let mut users_of: HashMap<i64, Vec<&Recipient>> = HashMap::new();
     for r in &recipients {
         users_of.entry(r.reseller_id).or_default().push(r);
     }
-    let unsubscribed = outbound::unsubscribed_users(db, outbound::RESELLER_DIGEST).await?;
+    let unsubscribed = unsubscribed_users(db, outbound::RESELLER_DIGEST).await?;
     let mut report = JobReport::default();
     let mut warned = 0;
     for reseller_id in candidates {

@@ -12,12 +12,13 @@ use super::{local_date, recipient_lang, week_key, AppJobs, Mail};
 use crate::challenges::digest::{points_digest_with, Boards};
 use crate::challenges::recompute::load_def;
 use crate::db::challenges as store;
+use crate::db::digests::{self, Declared};
+use crate::db::mail::unsubscribed_users;
 use crate::db::points::Exec;
 use crate::db::rewards::{self, Reward};
 use crate::db::tenants::Tenant;
 use crate::domain::points::def::TierBasis;
 use crate::mail::outbound;
-use crate::with_db;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use relais_jobs::JobReport;
 use relais_templates::emails::{
@@ -32,54 +33,19 @@ const MAX_REJECTED: usize = 20;
 /// Rewards listed as within reach, the most expensive first.
 const MAX_REWARDS: usize = 3;
 
-#[derive(sqlx::FromRow)]
-struct Recipient {
-    user_id: i64,
-    email: String,
-    locale: Option<String>,
-    reseller_id: i64,
-    reseller_name: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct Declared {
-    reseller_id: i64,
-    declarations: i64,
-    lines: i64,
-    amount: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct Rejected {
-    reseller_id: i64,
-    sale_date: NaiveDate,
-    sku: String,
-    name: String,
-    quantity: i64,
-    review_reason: Option<String>,
-}
-
 pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::Result<JobReport> {
     let db = jobs.db();
     let today = local_date(at, &tenant.time_zone);
     let week_of = today - Duration::days(7);
     let period_key = week_key(week_of);
     let (from, to) = ((at - Duration::days(7)).timestamp(), at.timestamp());
-    let unsubscribed = outbound::unsubscribed_users(db, outbound::RESELLER_DIGEST).await?;
-    let recipients: Vec<Recipient> = with_db!(db, p => sqlx::query_as(
-        "select u.id as user_id, u.email, u.locale, r.id as reseller_id, r.name as reseller_name \
-         from users u join reseller_access g on g.user_id = u.id and g.tenant_id = $1 \
-         join resellers r on r.id = g.reseller_id \
-         where u.role = 'reseller' and u.disabled = $2 order by r.id, u.id")
-        .bind(tenant.id).bind(false).fetch_all(p).await)?;
-    let declared: Vec<Declared> = with_db!(db, p => sqlx::query_as(
-        "select reseller_id, count(distinct declaration_id) as declarations, count(*) as lines, \
-         cast(sum(amount_cents) as bigint) as amount from declaration_lines \
-         where tenant_id = $1 and created_at >= $2 and created_at < $3 \
-         and review_status not in ('draft', 'withdrawn') group by reseller_id")
-        .bind(tenant.id).bind(from).bind(to).fetch_all(p).await)?;
-    let declared: HashMap<i64, Declared> =
-        declared.into_iter().map(|d| (d.reseller_id, d)).collect();
+    let unsubscribed = unsubscribed_users(db, outbound::RESELLER_DIGEST).await?;
+    let recipients = digests::reseller_users(db, tenant.id).await?;
+    let declared: HashMap<i64, Declared> = digests::declared(db, tenant.id, from, to)
+        .await?
+        .into_iter()
+        .map(|d| (d.reseller_id, d))
+        .collect();
 
     let mut report = JobReport::default();
     let rejected_of = rejected_lines(jobs, tenant.id, (from, to)).await?;
@@ -89,11 +55,10 @@ pub async fn run(jobs: &AppJobs, tenant: &Tenant, at: DateTime<Utc>) -> anyhow::
         today,
         since: week_of,
         rewards: rewards::list(db, tenant.id, true).await?,
-        in_ledger: with_db!(db, p => sqlx::query_scalar(
-            "select distinct reseller_id from points_entries where tenant_id = $1")
-            .bind(tenant.id).fetch_all(p).await)?
-        .into_iter()
-        .collect(),
+        in_ledger: crate::db::points::resellers_in_ledger(db, tenant.id)
+            .await?
+            .into_iter()
+            .collect(),
         boards: Boards::default(),
         tiers: HashMap::new(),
         summaries: HashMap::new(),
@@ -246,12 +211,7 @@ async fn rejected_lines(
     tenant_id: i64,
     window: (i64, i64),
 ) -> Result<HashMap<i64, Vec<RejectedLine>>, sqlx::Error> {
-    let rows: Vec<Rejected> = with_db!(jobs.db(), p => sqlx::query_as(
-        "select l.reseller_id, l.sale_date, p.sku, p.name, l.quantity, l.review_reason \
-         from declaration_lines l join products p on p.id = l.product_id \
-         where l.tenant_id = $1 and l.review_status = 'rejected' \
-         and l.reviewed_at >= $2 and l.reviewed_at < $3 order by l.reseller_id, l.sale_date, l.id")
-        .bind(tenant_id).bind(window.0).bind(window.1).fetch_all(p).await)?;
+    let rows = digests::rejected(jobs.db(), tenant_id, window.0, window.1).await?;
     let mut out: HashMap<i64, Vec<RejectedLine>> = HashMap::new();
     for x in rows {
         let lines = out.entry(x.reseller_id).or_default();

@@ -7,8 +7,7 @@
 
 use super::{Mailer, Outgoing};
 use crate::auth::{constant_time_eq, keyed_hash};
-use crate::db::{now, Db};
-use crate::with_db;
+use crate::db::{self, Db};
 use lettre::message::Mailbox;
 use std::time::Duration;
 use tokio::sync::Mutex;
@@ -38,27 +37,6 @@ pub fn verify_unsubscribe_token(secret: &str, token: &str) -> Option<(i64, &'sta
     let sig = parts.next()?;
     let kind = UNSUBSCRIBABLE.iter().find(|k| **k == kind)?;
     constant_time_eq(sig, &signature(secret, user_id, kind)).then_some((user_id, *kind))
-}
-
-pub async fn unsubscribe(db: &Db, user_id: i64, kind: &str) -> Result<(), sqlx::Error> {
-    let sql = "insert into email_unsubscribes (user_id, kind, created_at) values ($1, $2, $3) on conflict do nothing";
-    with_db!(db, p => sqlx::query(sql).bind(user_id).bind(kind).bind(now()).execute(p).await.map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-pub async fn is_unsubscribed(db: &Db, user_id: i64, kind: &str) -> Result<bool, sqlx::Error> {
-    let sql = "select exists(select 1 from email_unsubscribes where user_id = $1 and kind = $2)";
-    with_db!(db, p => sqlx::query_scalar::<_, bool>(sql).bind(user_id).bind(kind).fetch_one(p).await)
-}
-
-/// The unsubscribed users of one kind, loaded once per job run.
-pub async fn unsubscribed_users(
-    db: &Db,
-    kind: &str,
-) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
-    let sql = "select user_id from email_unsubscribes where kind = $1";
-    let ids: Vec<i64> = with_db!(db, p => sqlx::query_scalar(sql).bind(kind).fetch_all(p).await)?;
-    Ok(ids.into_iter().collect())
 }
 
 /// Paces outgoing mail: at most `per_second` messages a second (0 = unpaced).
@@ -124,12 +102,9 @@ impl Outbound {
     /// Records the message, then sends it (paced, retried with doubling delays) and records the
     /// outcome. A message already recorded for this period is never sent again.
     pub async fn deliver_once(&self, db: &Db, env: &Envelope<'_>) -> anyhow::Result<Delivery> {
-        let sql = "insert into email_sends (tenant_id, user_id, kind, period_key, created_at) \
-                   values ($1, $2, $3, $4, $5) on conflict do nothing returning id";
-        let id: Option<i64> = with_db!(db, p => sqlx::query_scalar(sql)
-            .bind(env.tenant_id).bind(env.user_id).bind(env.kind).bind(env.period_key).bind(now())
-            .fetch_optional(p).await)?;
-        let Some(id) = id else {
+        let recorded =
+            db::mail::record_send(db, env.tenant_id, env.user_id, env.kind, env.period_key).await?;
+        let Some(id) = recorded else {
             return Ok(Delivery::AlreadyRecorded);
         };
         let (attempts, result) = self.send_with_retry(&env.message).await;
@@ -137,11 +112,7 @@ impl Outbound {
             Ok(()) => ("sent", None),
             Err(e) => ("failed", Some(format!("{e:#}"))),
         };
-        let sql = "update email_sends set status = $1, attempts = $2, last_error = $3, \
-                   sent_at = case when $1 = 'sent' then $4 else null end where id = $5";
-        with_db!(db, p => sqlx::query(sql)
-            .bind(status).bind(attempts as i64).bind(&error).bind(now()).bind(id)
-            .execute(p).await.map(|r| r.rows_affected()))?;
+        db::mail::record_outcome(db, id, status, attempts, error.as_deref()).await?;
         if let Some(e) = error {
             tracing::warn!(kind = env.kind, user = env.user_id, error = %e, "email delivery failed; recorded");
             return Ok(Delivery::Failed);

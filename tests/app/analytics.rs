@@ -21,7 +21,8 @@ use crate::analytics_api::{api, token};
 use crate::helpers::{spawn_app, TestApp};
 use crate::seed;
 use chrono::NaiveDate;
-use relais::analytics::rollup::{self, Scope};
+use relais::analytics::rollup::Scope;
+use relais::db::analytics::rollup;
 use relais::db::declarations::{
     insert_declaration, insert_lines, LineOwner, NewDeclaration, NewLine,
 };

@@ -28,7 +28,8 @@
 use crate::helpers::{spawn_app, TestApp};
 use crate::seed;
 use chrono::{Duration, NaiveDate};
-use relais::analytics::rollup::{self, Scope};
+use relais::analytics::rollup::Scope;
+use relais::db::analytics::rollup;
 use relais::db::declarations::{
     insert_declaration, insert_lines, LineOwner, NewDeclaration, NewLine,
 };

@@ -2,7 +2,8 @@
 
 use crate::analytics::{d, fixture};
 use crate::helpers::spawn_app;
-use relais::analytics::rollup::{self, Scope};
+use relais::analytics::rollup::Scope;
+use relais::db::analytics::rollup;
 use relais::db::{self, Db};
 
 /// Sums per (day, reseller, product, customer, channel, source) straight from the lines.

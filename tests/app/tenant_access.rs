@@ -149,9 +149,9 @@ async fn every_reseller_route_refuses_the_other_manufacturers_ids() {
         Some(a.organisation_id),
     )
     .await;
-    let beta_draft = relais::declarations::form::store::create(
+    let beta_draft = relais::db::declarations::drafts::create(
         db,
-        relais::declarations::form::store::Owner {
+        relais::db::declarations::drafts::Owner {
             tenant_id: b.tenant_id,
             reseller_id: Some(b777),
             source: "form",

@@ -5,11 +5,11 @@
 //! sale dates (a monthly declarer sells every day). Only the reseller attributes of the
 //! filter apply; product, customer and channel filters say nothing about that rhythm.
 
-use super::{reseller_labels, ResellerLabel};
 use crate::analytics::compute::cadence::{cadence, Cadence, ALERT_FACTOR};
 use crate::analytics::filter::SalesFilter;
+use crate::db::analytics::insights::declarations_with_approved_lines;
+use crate::db::network::{reseller_labels, ResellerLabel};
 use crate::db::Db;
-use crate::{bind_params, with_db};
 use chrono::{DateTime, Days, NaiveDate};
 use std::collections::HashMap;
 
@@ -29,15 +29,7 @@ pub async fn declaration_days(
         reseller_id: filter.reseller_id,
         ..SalesFilter::default()
     };
-    let w = on_resellers.conditions(tenant_id, None);
-    let sql = format!(
-        "select s.reseller_id, s.created_at from declarations s join resellers r on r.id = s.reseller_id \
-         where {} and s.status = 'submitted' and exists (select 1 from declaration_lines l \
-         where l.declaration_id = s.id and l.review_status = 'approved') order by s.reseller_id, s.created_at",
-        w.sql()
-    );
-    let rows: Vec<(i64, i64)> =
-        with_db!(db, p => bind_params!(sqlx::query_as(&sql), w.params).fetch_all(p).await)?;
+    let rows = declarations_with_approved_lines(db, tenant_id, &on_resellers).await?;
     let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::Europe::Paris);
     let mut days: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
     for (reseller, ts) in rows {

@@ -1,16 +1,16 @@
 //! Catalogue performance: value per product and per category, split by a segment, with a
 //! price-elasticity estimate per product from the declared unit prices.
 
-use super::{line_conditions, over_lines};
 use crate::analytics::compute::elasticity::{
     by_product, Elasticity, ElasticityOptions, PriceObservation,
 };
 use crate::analytics::compute::shares::shares;
-use crate::analytics::dashboard::product_labels;
 use crate::analytics::filter::SalesFilter;
-use crate::analytics::queries::{grouped, Group, Key};
+use crate::db::analytics::insights::price_points;
+use crate::db::analytics::sales::{grouped, Group, Key};
+use crate::db::products::product_labels;
 use crate::db::Db;
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use std::collections::{BTreeMap, HashMap};
 
 /// What the columns split the value by.
@@ -79,14 +79,6 @@ pub struct Catalogue {
     pub segments: Vec<String>,
     pub products: Vec<PerformanceRow>,
     pub categories: Vec<PerformanceRow>,
-}
-
-#[derive(sqlx::FromRow)]
-struct PriceRow {
-    product_id: i64,
-    day: NaiveDate,
-    unit_price_cents: i64,
-    quantity: i64,
 }
 
 pub async fn catalogue(
@@ -195,14 +187,7 @@ async fn elasticities(
     tenant_id: i64,
     filter: &SalesFilter,
 ) -> Result<HashMap<i64, Elasticity>, sqlx::Error> {
-    let w = line_conditions(tenant_id, filter);
-    let rows: Vec<PriceRow> = over_lines(
-        db,
-        "select s.product_id, s.day, s.unit_price_cents, cast(sum(s.quantity) as bigint) as quantity",
-        &w,
-        "group by s.product_id, s.day, s.unit_price_cents",
-    )
-    .await?;
+    let rows = price_points(db, tenant_id, filter).await?;
     let mut weekly: BTreeMap<(i64, i32, u32, i64), i64> = BTreeMap::new();
     for r in rows {
         let week = r.day.iso_week();

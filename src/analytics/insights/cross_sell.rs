@@ -1,13 +1,13 @@
 //! Cross-sell: association rules A → B mined over the network's identified end customers
 //! (hashed ids), and per reseller the customers who bought A but not yet B.
 
-use super::{line_conditions, over_lines, reseller_labels, ResellerLabel};
 use crate::analytics::compute::cross_sell::{mine_rules, Purchase, RuleOptions};
 use crate::analytics::compute::cross_sell_targets::{targets_by_reseller, TargetCustomer};
-use crate::analytics::dashboard::{product_labels, ProductLabel};
 use crate::analytics::filter::SalesFilter;
+use crate::db::analytics::insights;
+use crate::db::network::{reseller_labels, ResellerLabel};
+use crate::db::products::{product_labels, ProductLabel};
 use crate::db::Db;
-use chrono::NaiveDate;
 
 /// Rules whose target customers are listed (the best ones).
 pub const RULES_WITH_TARGETS: usize = 10;
@@ -42,14 +42,6 @@ pub struct CrossSell {
     pub targets: Vec<Targets>,
 }
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    customer_hash: String,
-    product_id: i64,
-    reseller_id: i64,
-    day: NaiveDate,
-}
-
 /// Mines the rules over the filter's lines. `only_reseller` keeps the targets of one
 /// reseller (its own view); the rules always come from the whole filter.
 pub async fn cross_sell(
@@ -59,16 +51,8 @@ pub async fn cross_sell(
     options: RuleOptions,
     only_reseller: Option<i64>,
 ) -> Result<CrossSell, sqlx::Error> {
-    let mut w = line_conditions(tenant_id, filter);
-    w.and_raw("coalesce(s.customer_hash, '') <> ''");
-    let rows: Vec<Row> = over_lines(
-        db,
-        "select s.customer_hash, s.product_id, s.reseller_id, s.day",
-        &w,
-        "",
-    )
-    .await?;
-    let purchases: Vec<Purchase<String, i64, i64>> = rows
+    let purchases: Vec<Purchase<String, i64, i64>> = insights::purchases(db, tenant_id, filter)
+        .await?
         .into_iter()
         .map(|r| Purchase {
             customer: r.customer_hash,

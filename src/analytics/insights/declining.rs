@@ -1,12 +1,12 @@
 //! Declining resellers: value in the last N weeks against the N weeks before, from the
 //! roll-ups, with the products each one stopped declaring.
 
-use super::{reseller_labels, ResellerLabel};
 use crate::analytics::compute::declining::{comparison_windows, declining, ResellerWindows};
 use crate::analytics::compute::period::Period;
-use crate::analytics::dashboard::{product_labels, ProductLabel};
 use crate::analytics::filter::SalesFilter;
-use crate::analytics::queries::{grouped, Key};
+use crate::db::analytics::sales::{grouped, Key};
+use crate::db::network::{reseller_labels, ResellerLabel};
+use crate::db::products::{product_labels, ProductLabel};
 use crate::db::Db;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;

@@ -3,16 +3,15 @@
 
 use super::cadence::{alert_since, of_reseller};
 use super::feedback::{feedback, Feedback};
-use super::{line_conditions, over_lines};
 use crate::analytics::compute::benchmark::{peer_benchmark, PeerBenchmark};
 use crate::analytics::compute::cadence::Cadence;
 use crate::analytics::compute::shares::{shares, Share};
 use crate::analytics::compute::weekly::WeekRow;
 use crate::analytics::dashboard::{best_sellers, weekly, BestSeller};
 use crate::analytics::filter::SalesFilter;
-use crate::analytics::queries::{grouped, total, Key};
+use crate::db::analytics::insights::{self, Peer};
+use crate::db::analytics::sales::{grouped, total, Key};
 use crate::db::Db;
-use crate::with_db;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -56,9 +55,7 @@ pub async fn profile(
 ) -> Result<Profile, sqlx::Error> {
     let f = for_reseller(filter, reseller_id);
     let totals = total(db, tenant_id, &f, f.period).await?;
-    let w = line_conditions(tenant_id, &f);
-    let declarations: Vec<(i64,)> =
-        over_lines(db, "select count(distinct s.declaration_id)", &w, "").await?;
+    let declarations = insights::declarations(db, tenant_id, &f).await?;
     let cadence = of_reseller(db, tenant_id, reseller_id, today, time_zone).await?;
     let mix: Vec<(String, i64)> = grouped(db, tenant_id, &f, f.period, Key::CustomerType, None)
         .await?
@@ -66,7 +63,7 @@ pub async fn profile(
         .map(|g| (g.k1, g.amount))
         .collect();
     Ok(Profile {
-        declarations: declarations.first().map_or(0, |d| d.0),
+        declarations,
         quantity: totals.quantity,
         amount_cents: totals.amount,
         lines: totals.lines,
@@ -96,13 +93,6 @@ pub struct Benchmark {
     pub lines: PeerBenchmark,
 }
 
-#[derive(sqlx::FromRow)]
-struct Member {
-    id: i64,
-    reseller_type: String,
-    potential: String,
-}
-
 /// The reseller against the median of its active peers over the filter (peers without
 /// sales count as zero); `None` when even the whole network has fewer than
 /// [`crate::analytics::compute::benchmark::MIN_PEERS`] peers, since a median of one or two would reveal them.
@@ -112,9 +102,7 @@ pub async fn benchmark(
     reseller_id: i64,
     filter: &SalesFilter,
 ) -> Result<Option<Benchmark>, sqlx::Error> {
-    let members: Vec<Member> = with_db!(db, p => sqlx::query_as(
-        "select id, reseller_type, potential from resellers where tenant_id = $1 and (status = 'active' or id = $2)")
-        .bind(tenant_id).bind(reseller_id).fetch_all(p).await)?;
+    let members = insights::peers(db, tenant_id, reseller_id).await?;
     let Some(me) = members.iter().find(|m| m.id == reseller_id) else {
         return Ok(None);
     };
@@ -144,7 +132,7 @@ pub async fn benchmark(
         PeerGroup::ResellerType,
         PeerGroup::Network,
     ] {
-        let in_group = |m: &&Member| match group {
+        let in_group = |m: &&Peer| match group {
             PeerGroup::League => m.reseller_type == me.reseller_type && m.potential == me.potential,
             PeerGroup::ResellerType => m.reseller_type == me.reseller_type,
             PeerGroup::Network => true,

@@ -1,7 +1,7 @@
 //! Declaration imports: the import rows, their stored file, details and status, and the
 //! rejected rows read back.
 
-use crate::db::{now, Db, Tx};
+use crate::db::{audit, now, Db, Tx};
 use crate::{with_db, with_tx};
 use chrono::NaiveDate;
 
@@ -50,6 +50,44 @@ pub async fn insert_import(tx: &mut Tx, i: &NewImport<'_>) -> Result<i64, sqlx::
         .bind(i.tenant_id).bind(i.reseller_id).bind(i.user_id).bind(i.filename).bind(i.content_hash)
         .bind(i.size_bytes).bind(i.status).bind(now())
         .fetch_one(c).await)
+}
+
+/// A catalogue or network import (`relais import products|resellers`, the upload pages),
+/// recorded once applied.
+pub struct ReferenceImport<'a> {
+    pub tenant_id: i64,
+    pub user_id: Option<i64>,
+    /// `products` or `resellers`.
+    pub kind: &'a str,
+    pub filename: &'a str,
+    pub content_hash: &'a str,
+    pub size_bytes: i64,
+    pub sheet: Option<&'a str>,
+    pub summary_json: &'a str,
+}
+
+/// Records an applied reference import: its row in `imports`, and its audit entry with
+/// `counts` (rows created, updated, rejected).
+pub async fn record_reference_import(
+    tx: &mut Tx,
+    i: &ReferenceImport<'_>,
+    counts: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let sql = "insert into imports (tenant_id, user_id, kind, filename, content_hash, size_bytes, status, sheet, \
+               summary_json, created_at, committed_at) values ($1, $2, $3, $4, $5, $6, 'committed', $7, $8, $9, $9)";
+    with_tx!(tx, c => sqlx::query(sql)
+        .bind(i.tenant_id).bind(i.user_id).bind(i.kind).bind(i.filename).bind(i.content_hash)
+        .bind(i.size_bytes).bind(i.sheet).bind(i.summary_json).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    let entry = audit::Entry {
+        tenant_id: Some(i.tenant_id),
+        user_id: i.user_id,
+        action: "import",
+        entity: i.kind,
+        entity_id: i.filename.to_string(),
+        detail: counts,
+    };
+    audit::record(tx, entry).await
 }
 
 pub async fn store_file(
@@ -205,4 +243,19 @@ pub async fn row_errors(
     let sql = "select sheet, row_number, column_header, code, value from import_row_errors \
                where tenant_id = $1 and import_id = $2 order by row_number, id limit $3";
     with_db!(db, p => sqlx::query_as::<_, StoredError>(sql).bind(tenant_id).bind(import_id).bind(limit).fetch_all(p).await)
+}
+
+/// Deletes the tenant's import previews created before `cutoff` (unix seconds) and never
+/// committed; returns how many. Their stored file and row errors go with them (on delete
+/// cascade). An import's lines all belong to its declaration, so an import without a
+/// declaration has no lines.
+pub async fn delete_abandoned_imports(
+    db: &Db,
+    tenant_id: i64,
+    cutoff: i64,
+) -> Result<u64, sqlx::Error> {
+    let sql =
+        "delete from imports where tenant_id = $1 and status = 'pending' and created_at < $2 \
+               and not exists (select 1 from declarations d where d.import_id = imports.id)";
+    with_db!(db, p => sqlx::query(sql).bind(tenant_id).bind(cutoff).execute(p).await.map(|r| r.rows_affected()))
 }

@@ -6,9 +6,9 @@ use super::insights::{numbers, page, Content, Options, DEFAULT_DAYS, DEFAULT_MIN
 use super::period_label;
 use super::report::{self, reseller_href, Fields, PageSpec};
 use crate::analytics::compute::cross_sell::RuleOptions;
-use crate::analytics::dashboard::ProductLabel;
 use crate::analytics::filter::FilterQuery;
 use crate::analytics::insights::cross_sell;
+use crate::db::products::ProductLabel;
 use crate::http::ctx::Staff;
 use crate::http::error::AppResult;
 use crate::http::AppState;

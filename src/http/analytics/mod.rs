@@ -51,7 +51,7 @@ pub async fn filter_fields(
             )
         })
         .collect();
-    let products = crate::analytics::dashboard::product_labels(&state.db, tenant_id).await?;
+    let products = crate::db::products::product_labels(&state.db, tenant_id).await?;
     let mut products: Vec<(String, String)> = products
         .into_values()
         .map(|p| (p.sku.clone(), format!("{} — {}", p.sku, p.name)))

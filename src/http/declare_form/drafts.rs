@@ -2,8 +2,8 @@
 //! submitted, and the start of a new draft.
 
 use super::{list_path, on_behalf_of, owner, period_kind, period_label, stored_period};
+use crate::db::declarations::drafts as store;
 use crate::db::{self, network::Reseller};
-use crate::declarations::form::store;
 use crate::domain::period::Period;
 use crate::http::ctx::{ResellerUser, Staff};
 use crate::http::declare::Actor;

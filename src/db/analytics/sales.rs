@@ -5,9 +5,10 @@
 //! text (dates as `YYYY-MM-DD`, ids in decimal) so that one row type serves every grouping
 //! on both backends.
 
-use super::compute::period::Period;
-use super::filter::SalesFilter;
-use crate::db::Db;
+use super::conditions;
+use crate::analytics::compute::period::Period;
+use crate::analytics::filter::SalesFilter;
+use crate::db::{Db, Param};
 use crate::{bind_params, with_db};
 use chrono::{Datelike, NaiveDate};
 
@@ -203,7 +204,7 @@ async fn grouped_at(
     keys: &[Key],
     grain: Grain,
 ) -> Result<Vec<Group>, sqlx::Error> {
-    let w = filter.conditions(tenant_id, period);
+    let w = conditions(filter, tenant_id, period);
     let from = source_at(filter, keys, grain).expect("the caller checked the grain");
     let sql = format!(
         "select {} as k1, {} as k2, cast(sum(s.quantity) as bigint) as quantity, \
@@ -238,7 +239,7 @@ pub async fn total(
         lines: 0,
     };
     for (grain, part) in parts {
-        let w = filter.conditions(tenant_id, part);
+        let w = conditions(filter, tenant_id, part);
         let sql = format!(
             "select cast('' as text) as k1, cast('' as text) as k2, cast(coalesce(sum(s.quantity), 0) as bigint) as quantity, \
              cast(coalesce(sum(s.amount_cents), 0) as bigint) as amount, cast(coalesce(sum(s.lines), 0) as bigint) as lines \
@@ -262,8 +263,8 @@ pub async fn last_sales(
     filter: &SalesFilter,
     as_of: NaiveDate,
 ) -> Result<Vec<(i64, NaiveDate)>, sqlx::Error> {
-    let mut w = filter.conditions(tenant_id, None);
-    w.and("s.day <= {}", crate::db::Param::Date(as_of));
+    let mut w = conditions(filter, tenant_id, None);
+    w.and("s.day <= {}", Param::Date(as_of));
     let sql = format!(
         "select s.reseller_id, max(s.day) from {} where {} group by s.reseller_id",
         source(filter, &[Key::Reseller]),
@@ -278,7 +279,7 @@ pub async fn date_span(
     tenant_id: i64,
     filter: &SalesFilter,
 ) -> Result<Option<Period>, sqlx::Error> {
-    let w = filter.conditions(tenant_id, None);
+    let w = conditions(filter, tenant_id, None);
     let sql = format!(
         "select min(s.day), max(s.day) from {} where {}",
         source(filter, &[]),

@@ -1,4 +1,4 @@
-//! The facts a challenge computation reads: participants' segments, product categories and the
+//! The facts a challenge computation (`crate::challenges::recompute`) reads: participants' segments, product categories and the
 //! declaration lines of the challenge's period.
 //!
 //! Line facts are the only large read (a million rows for a big challenge). On SQLite the driver

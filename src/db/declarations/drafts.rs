@@ -1,9 +1,9 @@
-//! The SQL of the web form's drafts (migration 0006): a draft is a `declarations` row with
+//! The web form's drafts (migration 0006; the flow is `crate::declarations::form`): a draft is a `declarations` row with
 //! status `draft`, its lines are in `declaration_draft_lines` until the submit moves them into
 //! `declaration_lines`. Every query filters by tenant; the caller passes the reseller and the
 //! source it may see.
 
-use crate::db::declarations::{self as decl, NewDeclaration};
+use super::{self as decl, NewDeclaration};
 use crate::db::points::Exec;
 use crate::db::{now, Db, Tx};
 use crate::{with_db, with_exec, with_tx};

@@ -1,7 +1,7 @@
 //! The `job_runs` table: slot claims, outcomes, and the list shown on `/jobs` and by
 //! `relais jobs list`.
 
-use crate::db::{now, Db};
+use super::{now, Db};
 use crate::with_db;
 use relais_jobs::JobReport;
 
