@@ -15,13 +15,18 @@ pub mod error;
 pub mod guard;
 pub mod mapping;
 pub mod normalise;
+mod ods_scan;
 pub mod read;
 pub mod records;
 pub mod rows;
 pub mod synonyms;
 pub mod table;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 pub mod xls_scan;
 
+#[cfg(test)]
+mod declared_counts_tests;
 #[cfg(test)]
 mod fixture_tests;
 #[cfg(test)]
