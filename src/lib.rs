@@ -17,4 +17,5 @@ pub mod http;
 pub mod import;
 pub mod jobs_app;
 pub mod mail;
+pub mod reader;
 pub mod reference_import;

@@ -9,6 +9,7 @@ use crate::domain::network::{BrandOrganisation, Potential, ResellerStatus, Resel
 use crate::import::cell::{parse_number, Cell, NumberStyle};
 use crate::import::read::Limits;
 use crate::import::records::read_records;
+use crate::reader::Reader;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -296,8 +297,33 @@ fn postal_code(raw: String, country: &str) -> String {
 /// The good rows of a file (with their row numbers) and the report so far.
 type Scanned<T> = (Vec<(u32, T)>, ImportReport);
 
-/// Scans the file; returns the good rows (with their row numbers) and the report so far.
-fn scan<T>(
+/// Scans the file, read by a worker process, on a blocking thread; returns the good rows
+/// (with their row numbers) and the report so far.
+async fn scan<T, P>(
+    reader: &Reader,
+    bytes: &[u8],
+    filename: &str,
+    columns: &'static [&'static str],
+    required: &'static [&'static str],
+    lang: &str,
+    parse_row: P,
+) -> anyhow::Result<Result<Scanned<T>, Box<ImportReport>>>
+where
+    T: Send + 'static,
+    P: FnMut(&mut RowReader<'_>) -> Option<(String, T)> + Send + 'static,
+{
+    let reader = reader.clone();
+    let (bytes, filename, lang) = (bytes.to_vec(), filename.to_string(), lang.to_string());
+    Ok(tokio::task::spawn_blocking(move || {
+        scan_rows(
+            &reader, &bytes, &filename, columns, required, &lang, parse_row,
+        )
+    })
+    .await?)
+}
+
+fn scan_rows<T>(
+    reader: &Reader,
     bytes: &[u8],
     filename: &str,
     columns: &'static [&'static str],
@@ -305,13 +331,21 @@ fn scan<T>(
     lang: &str,
     mut parse_row: impl FnMut(&mut RowReader<'_>) -> Option<(String, T)>,
 ) -> Result<Scanned<T>, Box<ImportReport>> {
-    let limits = Limits::default();
+    let refused = |e| {
+        Box::new(ImportReport::refused(
+            filename,
+            crate::import::read_error_message(&e, lang),
+        ))
+    };
+    let mut book = reader
+        .open(bytes, filename, &Limits::default())
+        .map_err(refused)?;
     let mut records = Vec::new();
     let mut report = ImportReport::refused(filename, String::new());
     report.message = None;
     let mut seen = std::collections::HashSet::new();
     let style = NumberStyle::Unknown;
-    let info = read_records(bytes, filename, columns, &limits, |row, cells| {
+    let info = read_records(&mut book, columns, |row, cells| {
         report.rows_read += 1;
         let mut reader = RowReader {
             row,
@@ -334,15 +368,7 @@ fn scan<T>(
         }
         ControlFlow::Continue(())
     });
-    let info = match info {
-        Ok(info) => info,
-        Err(e) => {
-            return Err(Box::new(ImportReport::refused(
-                filename,
-                crate::import::read_error_message(&e, lang),
-            )))
-        }
-    };
+    let info = info.map_err(refused)?;
     let missing: Vec<&str> = required
         .iter()
         .copied()
@@ -363,6 +389,7 @@ fn scan<T>(
 
 pub async fn import_products(
     db: &Db,
+    reader: &Reader,
     tenant_id: i64,
     user_id: Option<i64>,
     filename: &str,
@@ -370,6 +397,7 @@ pub async fn import_products(
     lang: &str,
 ) -> anyhow::Result<ImportReport> {
     let scanned = scan(
+        reader,
         bytes,
         filename,
         PRODUCT_COLUMNS,
@@ -410,7 +438,8 @@ pub async fn import_products(
             };
             Some((sku, input))
         },
-    );
+    )
+    .await?;
     let (rows, mut report) = match scanned {
         Ok(x) => x,
         Err(refused) => return Ok(*refused),
@@ -430,6 +459,7 @@ pub async fn import_products(
 
 pub async fn import_resellers(
     db: &Db,
+    reader: &Reader,
     tenant_id: i64,
     user_id: Option<i64>,
     filename: &str,
@@ -442,12 +472,13 @@ pub async fn import_resellers(
         .map(|m| (m.email, m.id))
         .collect();
     let scanned = scan(
+        reader,
         bytes,
         filename,
         RESELLER_COLUMNS,
         RESELLER_REQUIRED,
         lang,
-        |r| {
+        move |r| {
             let code = r.required("code");
             let name = r.required("name");
             let reseller_type = if r.cells.get("type").is_some_and(|c| !c.is_blank()) {
@@ -501,7 +532,8 @@ pub async fn import_resellers(
             };
             Some((code, input))
         },
-    );
+    )
+    .await?;
     let (rows, mut report) = match scanned {
         Ok(x) => x,
         Err(refused) => return Ok(*refused),
@@ -552,6 +584,7 @@ async fn record(
 /// `relais import products|resellers FILE --tenant SLUG [--json]`.
 pub async fn cli(
     db: &Db,
+    reader: &Reader,
     kind: ImportKind,
     file: &std::path::Path,
     tenant: &str,
@@ -564,8 +597,10 @@ pub async fn cli(
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let report = match kind {
-        ImportKind::Products => import_products(db, t.id, None, name, &bytes, "en").await?,
-        ImportKind::Resellers => import_resellers(db, t.id, None, name, &bytes, "en").await?,
+        ImportKind::Products => import_products(db, reader, t.id, None, name, &bytes, "en").await?,
+        ImportKind::Resellers => {
+            import_resellers(db, reader, t.id, None, name, &bytes, "en").await?
+        }
         ImportKind::Declarations => {
             anyhow::bail!("declarations are imported by crate::declarations::cli")
         }

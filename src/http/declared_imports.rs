@@ -222,14 +222,10 @@ async fn annotated(
             })
         })
         .collect();
-    let name = import.filename.clone();
+    let (name, reader) = (import.filename.clone(), state.reader.clone());
     let out = tokio::task::spawn_blocking(move || {
-        crate::import::annotate::annotate_xlsx(
-            &bytes,
-            &name,
-            &errors,
-            &crate::import::read::Limits::default(),
-        )
+        let mut book = reader.open(&bytes, &name, &crate::import::read::Limits::default())?;
+        crate::import::annotate::annotate_xlsx(&mut book, &errors)
     })
     .await
     .map_err(|e| AppError::Internal(e.into()))?

@@ -42,6 +42,8 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// Sales changed: open dashboards reload (see `analytics::events`).
     pub events: tokio::sync::broadcast::Sender<crate::analytics::events::SalesChanged>,
+    /// Reads uploaded files in worker processes.
+    pub reader: crate::reader::Reader,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
         );
         AppState {
             db,
+            reader: crate::reader::Reader::new(&settings.reader),
             settings: Arc::new(settings),
             mailer,
             mail_from,

@@ -26,6 +26,7 @@ use super::csv_text;
 use super::date::date_to_serial;
 use super::error::ReadError;
 use super::guard::{check_zip, ZipKind};
+use super::sheets::{RowFn, Sheets};
 use super::xls_scan::check_xls;
 
 /// Resource limits for one file. The defaults suit sell-out declarations.
@@ -469,6 +470,39 @@ impl Workbook<'_> {
         }
         let _ = sink.flush();
         Ok(())
+    }
+}
+
+impl Sheets for Workbook<'_> {
+    fn format(&self) -> Format {
+        self.format
+    }
+
+    fn sheets(&self) -> &[SheetInfo] {
+        &self.sheets
+    }
+
+    fn declared_rows(&self) -> Option<u64> {
+        Workbook::declared_rows(self)
+    }
+
+    fn rows(
+        &mut self,
+        sheet: &str,
+        limit: Option<usize>,
+        f: &mut RowFn<'_>,
+    ) -> Result<(), ReadError> {
+        let mut left = limit.unwrap_or(usize::MAX);
+        if left == 0 {
+            return Ok(());
+        }
+        self.for_each_row(sheet, |row, cells| {
+            left -= 1;
+            match f(row, cells) {
+                ControlFlow::Continue(()) if left > 0 => ControlFlow::Continue(()),
+                _ => ControlFlow::Break(()),
+            }
+        })
     }
 }
 

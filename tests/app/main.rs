@@ -33,4 +33,5 @@ mod jobs_points;
 mod reference_imports;
 mod security;
 mod smtp;
+mod untrusted_files;
 mod workspace;

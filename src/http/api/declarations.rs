@@ -84,6 +84,7 @@ async fn post_lines(
             Err(()) => return Ok(bad_period()),
         };
         let req = request(
+            &state,
             &api,
             &ctx,
             Input::Lines(Arc::new(parsed.lines)),
@@ -137,6 +138,7 @@ async fn post_file(
             Err(()) => return Ok(bad_period()),
         };
         let req = request(
+            &state,
             &api,
             &ctx,
             Input::File {
@@ -152,6 +154,7 @@ async fn post_file(
 }
 
 fn request(
+    state: &AppState,
     api: &ApiReseller,
     ctx: &Ctx,
     input: Input,
@@ -171,6 +174,7 @@ fn request(
         overlap,
         today: crate::http::views::today(&api.tenant.time_zone),
         lang: ctx.lang.code().to_string(),
+        reader: state.reader.clone(),
     }
 }
 
