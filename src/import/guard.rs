@@ -113,43 +113,57 @@ pub(super) fn xml_reader<R: BufRead>(part: R) -> quick_xml::Reader<R> {
     reader
 }
 
-/// Every value of attribute `key` in a start tag, raw (not unescaped), split as calamine splits
-/// attributes: a key runs to the next `=`, a value between matching quotes. calamine takes the
-/// first match; a check that looks at all of them cannot be outflanked by a duplicate.
-pub(super) fn raw_attr_values<'e>(e: &'e BytesStart<'_>, key: &str) -> Vec<&'e str> {
+/// The attributes of a start tag, raw (not unescaped), split as calamine splits them: a key
+/// runs to the next `=`, a value lies between matching quotes; a key without `=` or a value
+/// without quotes is an error, after which nothing more is read.
+pub(super) fn raw_attrs<'e>(
+    e: &'e BytesStart<'_>,
+) -> impl Iterator<Item = Result<(&'e str, &'e str), ()>> + 'e {
     let raw = e.attributes_raw();
     let bytes = raw.as_bytes();
-    let mut out = Vec::new();
     let mut pos = 0;
-    loop {
+    std::iter::from_fn(move || {
         while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
             pos += 1;
+        }
+        if pos >= bytes.len() {
+            return None;
         }
         let key_start = pos;
         while pos < bytes.len() && bytes[pos] != b'=' {
             pos += 1;
         }
         if pos >= bytes.len() {
-            return out;
+            return Some(Err(()));
         }
-        let k = raw[key_start..pos].trim_ascii_end();
+        let key = raw[key_start..pos].trim_ascii_end();
         pos += 1;
         while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
             pos += 1;
         }
         let Some(&quote) = bytes.get(pos).filter(|q| **q == b'"' || **q == b'\'') else {
-            return out;
+            pos = bytes.len();
+            return Some(Err(()));
         };
         pos += 1;
         let value_start = pos;
         while pos < bytes.len() && bytes[pos] != quote {
             pos += 1;
         }
-        if k == key {
-            out.push(&raw[value_start..pos]);
-        }
+        let value = &raw[value_start..pos];
         pos += 1;
-    }
+        Some(Ok((key, value)))
+    })
+}
+
+/// Every value of attribute `key` in a start tag. calamine takes the first; a check that looks
+/// at all of them cannot be outflanked by a duplicate.
+pub(super) fn raw_attr_values<'e>(e: &'e BytesStart<'_>, key: &str) -> Vec<&'e str> {
+    raw_attrs(e)
+        .map_while(Result::ok)
+        .filter(|(k, _)| *k == key)
+        .map(|(_, v)| v)
+        .collect()
 }
 
 /// calamine reserves room for `uniqueCount` strings as soon as it meets the table's start tag

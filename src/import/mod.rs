@@ -31,6 +31,8 @@ mod declared_counts_tests;
 #[cfg(test)]
 mod fixture_tests;
 #[cfg(test)]
+mod fuzz_findings_tests;
+#[cfg(test)]
 mod hostile_tests;
 
 /// Why a whole file was refused, for the uploader, in French ("fr") or English.
