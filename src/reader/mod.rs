@@ -286,3 +286,38 @@ impl Sheets for RemoteBook {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The import core's in-process entry points (`read::open`, `analyse::analyse`) take a
+    /// file's bytes; outside the core and this module, files reach the core only through a
+    /// worker (`Reader::open`), so production code never names them.
+    #[test]
+    fn untrusted_bytes_reach_the_import_core_only_through_a_worker() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![src.clone()];
+        let mut offenders = Vec::new();
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    if path != src.join("import") && path != src.join("reader") {
+                        stack.push(path);
+                    }
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let calls_analyse = text.match_indices("analyse(").any(|(at, _)| {
+                    !text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                });
+                if calls_analyse || text.contains("read::open") {
+                    offenders.push(path.display().to_string());
+                }
+            }
+        }
+        assert!(
+            offenders.is_empty(),
+            "files opened in process: {offenders:?}"
+        );
+    }
+}
