@@ -298,6 +298,33 @@ async fn readers_are_capped_and_a_file_that_finds_none_free_is_told_to_retry() {
     drop(held);
     let read = upload(&app, &reseller, "/declare/upload", "v.csv", csv, "2026-08").await;
     assert_eq!(read.status(), 303);
+    // The annotated copy reads the stored file again: busy too while the reader is taken.
+    let import = scalar(&app.db, "select max(id) from imports").await;
+    let reader = app.state.reader.clone();
+    let held = tokio::task::spawn_blocking(move || {
+        reader.open(b"Date;Ref;Qty\n", "held.csv", &Default::default())
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let copy = reseller
+        .get(app.url(&format!("/imports/{import}/annotated.xlsx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(copy.status(), 400);
+    let page = copy.text().await.unwrap();
+    assert!(
+        page.contains("réessayez dans une minute") || page.contains("try again in a minute"),
+        "{page}"
+    );
+    drop(held);
+    let copy = reseller
+        .get(app.url(&format!("/imports/{import}/annotated.xlsx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(copy.status(), 200);
 }
 
 /// An xlsx whose shared-strings part carries `megabytes` MB of elements no reader keeps:
