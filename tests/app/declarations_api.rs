@@ -7,7 +7,7 @@ use crate::seed::{self, PASSWORD};
 use serde_json::{json, Value};
 
 /// Creates a token from the reseller's settings page and returns it.
-async fn token(app: &TestApp, email: &str) -> String {
+pub async fn token(app: &TestApp, email: &str) -> String {
     let c = app.login(email, PASSWORD).await;
     let resp = app
         .post_form(&c, "/settings/api", "/settings/api", &[("name", "ERP")])

@@ -5,6 +5,7 @@
 //! file is built here, from its parts.
 
 use crate::declarations::{import, scalar, setup};
+use crate::declarations_api::token;
 use crate::declarations_web::upload;
 use crate::helpers::{spawn_app_with, TestApp};
 use crate::seed::PASSWORD;
@@ -23,37 +24,61 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     z.finish().unwrap().into_inner()
 }
 
+const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+/// An xlsx with one sheet, "Ventes" (three shared strings in row 1), whose shared-strings part
+/// `strings` writes, streamed into the zip.
+fn xlsx(strings: impl FnOnce(&mut dyn Write)) -> Vec<u8> {
+    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    const PKG: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in [
+        ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#.to_string()),
+        ("_rels/.rels", format!(r#"<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#)),
+        ("xl/workbook.xml", format!(r#"<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="Ventes" sheetId="1" r:id="rId1"/></sheets></workbook>"#)),
+        ("xl/_rels/workbook.xml.rels", format!(r#"<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#)),
+        ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row></sheetData></worksheet>"#)),
+    ] {
+        z.start_file(name, opts).unwrap();
+        z.write_all(data.as_bytes()).unwrap();
+    }
+    z.start_file("xl/sharedStrings.xml", opts).unwrap();
+    strings(&mut z);
+    z.finish().unwrap().into_inner()
+}
+
 /// An xlsx of about 2 KB whose shared-strings table carries a namespace prefix and declares
 /// a trillion strings: the text guard looked for `<sst` and let it through, and calamine
 /// reserved 24 TB, which aborted the server.
 fn namespaced_sst_xlsx() -> Vec<u8> {
-    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-    const PKG: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
-    let types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#;
-    let root = format!(
-        r#"<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
-    );
-    let workbook = format!(
-        r#"<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="Ventes" sheetId="1" r:id="rId1"/></sheets></workbook>"#
-    );
-    let rels = format!(
-        r#"<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#
-    );
-    let sheet = format!(
-        r#"<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row></sheetData></worksheet>"#
-    );
-    let strings = format!(
-        r#"<?xml version="1.0"?><x:sst xmlns:x="{MAIN}" count="3" uniqueCount="1000000000000"><x:si><x:t>Date</x:t></x:si><x:si><x:t>Réf</x:t></x:si><x:si><x:t>Qté</x:t></x:si></x:sst>"#
-    );
-    zip_of(&[
-        ("[Content_Types].xml", types.as_bytes()),
-        ("_rels/.rels", root.as_bytes()),
-        ("xl/workbook.xml", workbook.as_bytes()),
-        ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
-        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
-        ("xl/sharedStrings.xml", strings.as_bytes()),
-    ])
+    xlsx(|w| {
+        write!(w, r#"<?xml version="1.0"?><x:sst xmlns:x="{MAIN}" count="3" uniqueCount="1000000000000"><x:si><x:t>Date</x:t></x:si><x:si><x:t>Réf</x:t></x:si><x:si><x:t>Qté</x:t></x:si></x:sst>"#).unwrap()
+    })
+}
+
+/// An xlsx whose shared-strings part carries `megabytes` MB of elements no reader keeps:
+/// compressed about 120:1 (within the archive checks), it costs seconds of parsing to the guard
+/// and to calamine, and little memory.
+fn padded_sst_xlsx(megabytes: usize) -> Vec<u8> {
+    let mut chunk = String::new();
+    let mut state = 7u64;
+    while chunk.len() < 1 << 20 {
+        chunk.push_str(&"<x/>".repeat(250));
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        chunk.push_str(&format!(r#"<y k="{}"/>"#, state >> 60));
+    }
+    xlsx(|w| {
+        write!(w, r#"<?xml version="1.0"?><sst xmlns="{MAIN}" count="3" uniqueCount="3"><si><t>Date</t></si><si><t>Réf</t></si><si><t>Qté</t></si>"#).unwrap();
+        for _ in 0..megabytes {
+            w.write_all(chunk.as_bytes()).unwrap();
+        }
+        w.write_all(b"</sst>").unwrap();
+    })
 }
 
 /// An ods whose `content.xml` is `tables` inside the document's body.
@@ -89,18 +114,6 @@ fn wide_ods() -> Vec<u8> {
     ods(&format!(
         r#"<table:table table:name="Ventes">{ODS_HEADER}<table:table-row table:number-rows-repeated="19000"><table:table-cell table:number-columns-repeated="200" office:value-type="float" office:value="1"/></table:table-row></table:table>"#
     ))
-}
-
-/// Creates an API token from the reseller's settings page.
-async fn token(app: &TestApp, email: &str) -> String {
-    let c = app.login(email, PASSWORD).await;
-    let resp = app
-        .post_form(&c, "/settings/api", "/settings/api", &[("name", "ERP")])
-        .await;
-    assert_eq!(resp.status(), 200);
-    let page = resp.text().await.unwrap();
-    let start = page.find("rls_").expect("the new token is shown once");
-    page[start..].split('<').next().unwrap().to_string()
 }
 
 async fn api_upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
@@ -325,72 +338,6 @@ async fn readers_are_capped_and_a_file_that_finds_none_free_is_told_to_retry() {
         .await
         .unwrap();
     assert_eq!(copy.status(), 200);
-}
-
-/// An xlsx whose shared-strings part carries `megabytes` MB of elements no reader keeps:
-/// compressed about 120:1 (within the archive checks), it costs seconds of parsing to the guard
-/// and to calamine, and little memory.
-fn padded_sst_xlsx(megabytes: usize) -> Vec<u8> {
-    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-    const PKG: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .large_file(true);
-    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let put = |z: &mut zip::ZipWriter<_>, name: &str, data: &str| {
-        z.start_file(name, opts).unwrap();
-        z.write_all(data.as_bytes()).unwrap();
-    };
-    put(
-        &mut z,
-        "[Content_Types].xml",
-        r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#,
-    );
-    put(
-        &mut z,
-        "_rels/.rels",
-        &format!(
-            r#"<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
-        ),
-    );
-    put(
-        &mut z,
-        "xl/workbook.xml",
-        &format!(
-            r#"<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="Ventes" sheetId="1" r:id="rId1"/></sheets></workbook>"#
-        ),
-    );
-    put(
-        &mut z,
-        "xl/_rels/workbook.xml.rels",
-        &format!(
-            r#"<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#
-        ),
-    );
-    put(
-        &mut z,
-        "xl/worksheets/sheet1.xml",
-        &format!(
-            r#"<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#
-        ),
-    );
-    z.start_file("xl/sharedStrings.xml", opts).unwrap();
-    z.write_all(format!(r#"<?xml version="1.0"?><sst xmlns="{MAIN}" count="1" uniqueCount="1"><si><t>Date</t></si>"#).as_bytes()).unwrap();
-    let mut chunk = String::new();
-    let mut state = 7u64;
-    while chunk.len() < 1 << 20 {
-        chunk.push_str(&"<x/>".repeat(250));
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        chunk.push_str(&format!(r#"<y k="{}"/>"#, state >> 60));
-    }
-    for _ in 0..megabytes {
-        z.write_all(chunk.as_bytes()).unwrap();
-    }
-    z.write_all(b"</sst>").unwrap();
-    z.finish().unwrap().into_inner()
 }
 
 /// `relais import declarations FILE --dry-run --json` with extra environment: the exit code,
