@@ -221,6 +221,37 @@ fn read_unsafely(text: &str) -> bool {
         || text.contains("could not be read safely")
 }
 
+/// `file` through the API (while another tenant's user is served) and through the CLI with
+/// the ceiling `env`: refused as unreadable both times, nothing stored, and the CLI's log names
+/// the ceiling (`why`). Returns where the file was written for the CLI.
+async fn refused_by_the_api_and_the_cli(
+    app: &TestApp,
+    other: &reqwest::Client,
+    (name, file): (&str, Vec<u8>),
+    env: (&str, &str),
+    why: &str,
+) -> (tempfile::TempDir, std::path::PathBuf) {
+    let token = token(app, "a.reseller@test.example").await;
+    let ((status, report), ()) = tokio::join!(
+        api_upload(app, &token, name, file.clone()),
+        others_are_served(app, other)
+    );
+    assert_eq!(status, 422);
+    assert!(
+        report["message"].as_str().is_some_and(read_unsafely),
+        "{report}"
+    );
+    others_are_served(app, other).await;
+    nothing_stored(app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), name, &file);
+    let (code, report, log) = cli_dry_run(app, &path, &[env]);
+    assert_eq!(code, 2);
+    assert!(read_unsafely(report["message"].as_str().unwrap()));
+    assert!(log.contains(why), "{log}");
+    (dir, path)
+}
+
 fn tight_memory(s: &mut Settings) {
     s.reader.memory_mb = 64;
 }
@@ -248,24 +279,15 @@ async fn a_reader_past_its_memory_ceiling_is_stopped_and_its_file_refused() {
     assert_eq!(web.status(), 422);
     let page = web.text().await.unwrap();
     assert!(read_unsafely(&page), "{page}");
-    let token = token(&app, "a.reseller@test.example").await;
-    let (status, report) = api_upload(&app, &token, "large.ods", wide_ods()).await;
-    assert_eq!(status, 422);
-    assert!(
-        report["message"].as_str().is_some_and(read_unsafely),
-        "{report}"
-    );
-    others_are_served(&app, &other).await;
-    nothing_stored(&app).await;
-
-    // The CLI reads with the configured ceilings too: refused at 64 MB (the log says which
-    // ceiling stopped the reader), read at the default.
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "large.ods", &wide_ods());
-    let (code, report, log) = cli_dry_run(&app, &path, &[("RELAIS__READER__MEMORY_MB", "64")]);
-    assert_eq!(code, 2);
-    assert!(read_unsafely(report["message"].as_str().unwrap()));
-    assert!(log.contains("memory ceiling 64 MB"), "{log}");
+    // The CLI reads with the configured ceilings too: refused at 64 MB, read at the default.
+    let (_dir, path) = refused_by_the_api_and_the_cli(
+        &app,
+        &other,
+        ("large.ods", wide_ods()),
+        ("RELAIS__READER__MEMORY_MB", "64"),
+        "memory ceiling 64 MB",
+    )
+    .await;
     let (code, report) = import(&app, &path, "A-001", &["--dry-run"]);
     assert_eq!(
         (code, report["status"].as_str()),
@@ -285,13 +307,7 @@ async fn readers_are_capped_and_a_file_that_finds_none_free_is_told_to_retry() {
     .await;
     setup(&app).await;
     let reseller = app.login("a.reseller@test.example", PASSWORD).await;
-    let reader = app.state.reader.clone();
-    let held = tokio::task::spawn_blocking(move || {
-        reader.open(b"Date;Ref;Qty\n", "held.csv", &Default::default())
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let held = hold_a_reader(&app).await;
     let csv = b"Date;R\xc3\xa9f;Qt\xc3\xa9\n03/08/2026;TD-450;2\n".to_vec();
     let busy = upload(
         &app,
@@ -303,41 +319,35 @@ async fn readers_are_capped_and_a_file_that_finds_none_free_is_told_to_retry() {
     )
     .await;
     assert_eq!(busy.status(), 422);
-    let page = busy.text().await.unwrap();
-    assert!(
-        page.contains("réessayez dans une minute") || page.contains("try again in a minute"),
-        "{page}"
-    );
+    assert!(told_to_retry(&busy.text().await.unwrap()));
     drop(held);
     let read = upload(&app, &reseller, "/declare/upload", "v.csv", csv, "2026-08").await;
     assert_eq!(read.status(), 303);
     // The annotated copy reads the stored file again: busy too while the reader is taken.
     let import = scalar(&app.db, "select max(id) from imports").await;
+    let copy = app.url(&format!("/imports/{import}/annotated.xlsx"));
+    let held = hold_a_reader(&app).await;
+    let busy = reseller.get(&copy).send().await.unwrap();
+    assert_eq!(busy.status(), 400);
+    assert!(told_to_retry(&busy.text().await.unwrap()));
+    drop(held);
+    assert_eq!(reseller.get(&copy).send().await.unwrap().status(), 200);
+}
+
+/// Takes one of the app's readers (reading a tiny file) until dropped.
+async fn hold_a_reader(app: &TestApp) -> relais::reader::RemoteBook {
     let reader = app.state.reader.clone();
-    let held = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         reader.open(b"Date;Ref;Qty\n", "held.csv", &Default::default())
     })
     .await
     .unwrap()
-    .unwrap();
-    let copy = reseller
-        .get(app.url(&format!("/imports/{import}/annotated.xlsx")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(copy.status(), 400);
-    let page = copy.text().await.unwrap();
-    assert!(
-        page.contains("réessayez dans une minute") || page.contains("try again in a minute"),
-        "{page}"
-    );
-    drop(held);
-    let copy = reseller
-        .get(app.url(&format!("/imports/{import}/annotated.xlsx")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(copy.status(), 200);
+    .unwrap()
+}
+
+/// The busy refusal, in French or English.
+fn told_to_retry(page: &str) -> bool {
+    page.contains("réessayez dans une minute") || page.contains("try again in a minute")
 }
 
 /// `relais import declarations FILE --dry-run --json` with extra environment: the exit code,
@@ -347,20 +357,7 @@ fn cli_dry_run(
     path: &std::path::Path,
     env: &[(&str, &str)],
 ) -> (i32, Value, String) {
-    let mut cli = crate::declarations::relais_command(
-        app,
-        &[
-            "import",
-            "declarations",
-            path.to_str().unwrap(),
-            "--tenant",
-            "alpha",
-            "--reseller",
-            "A-001",
-            "--dry-run",
-            "--json",
-        ],
-    );
+    let mut cli = crate::declarations::import_command(app, path, "A-001", &["--dry-run"]);
     let out = cli.envs(env.iter().copied()).output().unwrap();
     let report = serde_json::from_slice(&out.stdout).unwrap();
     let log = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -374,28 +371,17 @@ fn cli_dry_run(
 async fn a_reader_past_its_cpu_ceiling_is_stopped_and_its_file_refused() {
     let app = spawn_app_with(|s| s.reader.cpu_seconds = 1).await;
     setup(&app).await;
-    let token = token(&app, "a.reseller@test.example").await;
     let other = app.login("b.reseller@test.example", PASSWORD).await;
     let file = padded_sst_xlsx(100);
     assert!(file.len() < 1 << 20, "{}", file.len());
-    let ((status, report), ()) = tokio::join!(
-        api_upload(&app, &token, "padded.xlsx", file.clone()),
-        others_are_served(&app, &other)
-    );
-    assert_eq!(status, 422);
-    assert!(
-        report["message"].as_str().is_some_and(read_unsafely),
-        "{report}"
-    );
-    others_are_served(&app, &other).await;
-    nothing_stored(&app).await;
-
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "padded.xlsx", &file);
-    let (code, report, log) = cli_dry_run(&app, &path, &[("RELAIS__READER__CPU_SECONDS", "1")]);
-    assert_eq!(code, 2);
-    assert!(read_unsafely(report["message"].as_str().unwrap()));
-    assert!(log.contains("CPU time ceiling (1 s)"), "{log}");
+    refused_by_the_api_and_the_cli(
+        &app,
+        &other,
+        ("padded.xlsx", file),
+        ("RELAIS__READER__CPU_SECONDS", "1"),
+        "CPU time ceiling (1 s)",
+    )
+    .await;
 }
 
 /// The same slow file with a generous CPU ceiling but a one-second wall-clock budget: the
