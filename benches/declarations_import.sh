@@ -7,6 +7,8 @@
 # Usage: benches/declarations_import.sh [ROWS] (default 1000000); PG_URL overrides the server.
 # RUNS (default 3) alternates (a) and the SQLite import that many times, each import into a
 # fresh database, and prints the median ratio: on a shared machine one pair proves little.
+# BASELINE=path/to/an/older/relais adds that binary's SQLite import to each round and prints
+# the median ratio of this build's import to it (before/after comparisons of one change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS="${1:-1000000}"
@@ -47,14 +49,21 @@ median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) 
 echo "file: $(du -h "$xlsx" | cut -f1), $ROWS rows of $MONTH"
 
 setup() {
-    "$relais" --database "$1" tenant add bench --name Bench >/dev/null
-    "$relais" --database "$1" import products "$work/products.csv" --tenant bench >/dev/null
-    "$relais" --database "$1" import resellers "$work/resellers.csv" --tenant bench >/dev/null
+    local bin="${2:-$relais}"
+    "$bin" --database "$1" tenant add bench --name Bench >/dev/null
+    "$bin" --database "$1" import products "$work/products.csv" --tenant bench >/dev/null
+    "$bin" --database "$1" import resellers "$work/resellers.csv" --tenant bench >/dev/null
 }
 args=(import declarations "$xlsx" --tenant bench --reseller BENCH-1 --period "$MONTH" --json)
 
-reads=(); imports=(); ratios=()
+reads=(); imports=(); ratios=(); baselines=(); against=()
 for run in $(seq 1 "$RUNS"); do
+    if [ -n "${BASELINE:-}" ]; then
+        rm -f "$work"/base.db*
+        setup "sqlite://$work/base.db" "$BASELINE"
+        measure "(b0) baseline import, SQLite #$run" "$BASELINE" --database "sqlite://$work/base.db" "${args[@]}"
+        baselines+=("$secs")
+    fi
     measure "(a) calamine streaming read #$run" "$bench" calamine "$xlsx"
     reads+=("$secs")
     rm -f "$work"/bench.db*
@@ -63,9 +72,16 @@ for run in $(seq 1 "$RUNS"); do
     measure "(b) relais import, SQLite #$run" "$relais" --database "$lite" "${args[@]}"
     imports+=("$secs")
     ratios+=("$(awk -v a="${reads[-1]}" -v b="$secs" 'BEGIN {printf "%.2f", b / a}')")
+    if [ -n "${BASELINE:-}" ]; then
+        against+=("$(awk -v a="${baselines[-1]}" -v b="$secs" 'BEGIN {printf "%.3f", b / a}')")
+    fi
 done
 echo "median: calamine $(median "${reads[@]}") s, SQLite import $(median "${imports[@]}") s;" \
     "pairwise ratios ${ratios[*]}, median $(median "${ratios[@]}")x"
+if [ -n "${BASELINE:-}" ]; then
+    echo "against the baseline: median $(median "${baselines[@]}") s;" \
+        "pairwise ratios ${against[*]}, median $(median "${against[@]}")x"
+fi
 
 if psql "$PG_URL" -qc "drop database if exists relais_bench" 2>/dev/null && psql "$PG_URL" -qc "create database relais_bench"; then
     pg="${PG_URL%/*}/relais_bench"

@@ -262,6 +262,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let secret =
                 secrecy::ExposeSecret::expose_secret(&settings.security.secret).to_string();
             let args = crate::declarations::cli::Args {
+                reader: crate::reader::Reader::new(&settings.reader),
                 file: &file,
                 tenant: &tenant,
                 reseller: reseller.as_deref(),
@@ -280,7 +281,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ..
         } => {
             let db = app::open_db(&settings).await?;
-            crate::reference_import::cli(&db, kind, &file, &tenant, json).await
+            let reader = crate::reader::Reader::new(&settings.reader);
+            crate::reference_import::cli(&db, &reader, kind, &file, &tenant, json).await
         }
         Command::Jobs { command } => crate::jobs_app::cli::run(settings, command).await,
         Command::Export {

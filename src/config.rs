@@ -14,6 +14,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub jobs: JobsSettings,
     pub payouts: PayoutsSettings,
+    pub reader: ReaderSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -169,6 +170,17 @@ fn is_loopback_url(url: &str) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     }
+}
+
+/// The worker processes that read uploaded and imported files (`crate::reader`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReaderSettings {
+    pub workers: usize,
+    pub queue_seconds: u64,
+    pub memory_mb: u64,
+    pub cpu_seconds: u64,
+    pub wall_seconds: u64,
+    pub worker_exe: String,
 }
 
 const DEFAULTS: &str = include_str!("../config/default.toml");

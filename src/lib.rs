@@ -17,5 +17,6 @@ pub mod http;
 pub mod import;
 pub mod jobs_app;
 pub mod mail;
+pub mod reader;
 pub mod reference_import;
 pub mod throttle;

@@ -19,6 +19,8 @@ use std::sync::Arc;
 const PROGRESS_MIN_BYTES: usize = 1 << 20;
 
 pub struct Args<'a> {
+    /// Reads the file in a worker process, as the server does.
+    pub reader: crate::reader::Reader,
     pub file: &'a Path,
     pub tenant: &'a str,
     pub reseller: Option<&'a str>,
@@ -75,6 +77,7 @@ pub async fn run(db: &Db, secret: &str, args: Args<'_>) -> anyhow::Result<ExitCo
         },
         today: crate::http::views::today(&tenant.time_zone),
         lang: "en".into(),
+        reader: args.reader.clone(),
     };
     let show_progress = !args.json && size >= PROGRESS_MIN_BYTES;
     let last = AtomicU64::new(0);

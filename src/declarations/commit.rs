@@ -7,7 +7,9 @@
 
 use super::effects::Change;
 use super::guard::Guard;
-use super::pipeline::{produce, Analysed, Batch, Catalogue, Context, CustomerHasher, Input, Msg};
+use super::pipeline::{
+    produce, Analysed, Batch, Catalogue, Context, CustomerHasher, Feed, Input, Msg,
+};
 use super::review::ReviewRules;
 use super::{
     mapping_from_json, mapping_to_json, Report, ReportError, Request, Status, UnknownProduct,
@@ -18,7 +20,7 @@ use crate::db::declarations::{
     self as store, LineOwner, NewDeclaration, NewImport, StoredRowError, LINE_BATCH,
 };
 use crate::db::{self, audit, Db, Tx};
-use crate::import::analyse::{analyse, Options};
+use crate::import::analyse::{analyse_sheets, Analysis, Options};
 use crate::import::error::ReadError;
 use crate::import::mapping::{ColumnRef, Field};
 use crate::import::read_error_message;
@@ -64,8 +66,8 @@ pub async fn plan(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Report
     if let Some(r) = duplicate(db, req).await? {
         return Ok(r);
     }
-    let ctx = prepare(db, secret, req).await?;
-    let (mut report, _) = run(ctx, req, None, None).await?;
+    let (ctx, feed) = prepare(db, secret, req).await?;
+    let (mut report, _) = run(ctx, feed, req, None, None).await?;
     if report.status != Status::Refused {
         report.status = Status::DryRun;
         if let (Some(from), Some(to)) = (report.date_from, report.date_to) {
@@ -157,7 +159,7 @@ pub async fn commit_import(
         return Ok(r);
     }
     clock.lap("duplicate check");
-    let ctx = prepare(db, secret, req).await?;
+    let (ctx, feed) = prepare(db, secret, req).await?;
     clock.lap("prepare");
     let hash = req.input.content_hash();
     let mut tx = db.begin().await?;
@@ -225,7 +227,7 @@ pub async fn commit_import(
         import_id,
         added: Added::default(),
     };
-    let (mut report, mapping) = run(ctx, req, Some(&mut sink), progress).await?;
+    let (mut report, mapping) = run(ctx, feed, req, Some(&mut sink), progress).await?;
     let added = sink.added;
     clock.lap("lines");
     if report.status == Status::Refused {
@@ -370,51 +372,69 @@ async fn duplicate(db: &Db, req: &Request) -> anyhow::Result<Option<Report>> {
     )
 }
 
-/// Loads what the producer needs: the mapping (the user's, else the one remembered for this
-/// layout), the product codes and the review history.
-async fn prepare(db: &Db, secret: &str, req: &Request) -> anyhow::Result<Arc<Context>> {
+/// Loads what the producer needs: the product codes, the review history, and the input — a
+/// file is opened by a worker process (`crate::reader`) and analysed with the mapping the user
+/// gave, else the one remembered for its layout.
+async fn prepare(db: &Db, secret: &str, req: &Request) -> anyhow::Result<(Arc<Context>, Feed)> {
     let mut options = Options::new(req.today);
     options.period = req.period;
     options.sheet = req.sheet.clone();
-    options.mapping_override = if req.mapping.is_empty() {
-        remembered(db, req).await?
-    } else {
-        req.mapping.clone()
+    options.mapping_override = req.mapping.clone();
+    let feed = match &req.input {
+        Input::File { filename, bytes } => {
+            let (reader, name, bytes) = (req.reader.clone(), filename.clone(), bytes.clone());
+            let opts = options.clone();
+            let analysis = tokio::task::spawn_blocking(move || {
+                let book = reader.open(&bytes, &name, &opts.limits)?;
+                analyse_sheets(Box::new(book), &opts)
+            })
+            .await?;
+            Feed::File(Box::new(match analysis {
+                Ok(a) if req.mapping.is_empty() => remembered(db, req, a, &options).await?,
+                other => other,
+            }))
+        }
+        Input::Lines(lines) => Feed::Lines(lines.clone()),
     };
     let catalogue = Catalogue::new(store::product_codes(db, req.tenant_id, req.reseller_id).await?);
     let review = ReviewRules::new(
         store::approved_quantities(db, req.tenant_id, req.reseller_id).await?,
         req.today,
     );
-    Ok(Arc::new(Context {
+    let ctx = Arc::new(Context {
         catalogue,
         review,
         customers: CustomerHasher::new(secret, req.tenant_id),
         options,
-    }))
+    });
+    Ok((ctx, feed))
 }
 
-async fn remembered(db: &Db, req: &Request) -> anyhow::Result<Vec<(Field, ColumnRef)>> {
-    let Input::File { filename, bytes } = &req.input else {
-        return Ok(Vec::new());
-    };
-    let (name, bytes) = (filename.clone(), bytes.clone());
-    let mut options = Options::new(req.today);
-    options.sheet = req.sheet.clone();
-    let signature = tokio::task::spawn_blocking(move || {
-        analyse(&bytes, &name, &options)
-            .ok()
-            .map(|a| a.header_signature)
-    })
-    .await?;
-    let Some(signature) = signature else {
-        return Ok(Vec::new());
-    };
+/// The analysis again with the mapping remembered for this reseller and header layout, when
+/// there is one; read from the same worker.
+async fn remembered(
+    db: &Db,
+    req: &Request,
+    analysis: Analysis<'static>,
+    options: &Options,
+) -> anyhow::Result<Result<Analysis<'static>, ReadError>> {
+    let mapping = store::remembered_mapping(
+        db,
+        req.tenant_id,
+        req.reseller_id,
+        &analysis.header_signature,
+    )
+    .await?
+    .map(|j| mapping_from_json(&j))
+    .unwrap_or_default();
+    if mapping.is_empty() {
+        return Ok(Ok(analysis));
+    }
+    let mut options = options.clone();
+    options.mapping_override = mapping;
     Ok(
-        store::remembered_mapping(db, req.tenant_id, req.reseller_id, &signature)
-            .await?
-            .map(|j| mapping_from_json(&j))
-            .unwrap_or_default(),
+        tokio::task::spawn_blocking(move || analyse_sheets(analysis.into_sheets(), &options))
+            .await?,
     )
 }
 
@@ -422,13 +442,13 @@ async fn remembered(db: &Db, req: &Request) -> anyhow::Result<Vec<(Field, Column
 /// the mapping used (by column index, for mapping memory).
 async fn run(
     ctx: Arc<Context>,
+    feed: Feed,
     req: &Request,
     mut sink: Option<&mut Sink<'_>>,
     progress: Option<Progress<'_>>,
 ) -> anyhow::Result<(Report, Vec<(Field, ColumnRef)>)> {
     let (sender, mut rx) = mpsc::channel::<Msg>(4);
-    let input = req.input.clone();
-    let producer = tokio::task::spawn_blocking(move || produce(input, ctx, sender));
+    let producer = tokio::task::spawn_blocking(move || produce(feed, ctx, sender));
     let mut report = Report::new(Status::DryRun, &req.currency);
     let mut mapping = Vec::new();
     let mut unknown: HashMap<String, (u64, i64)> = HashMap::new();

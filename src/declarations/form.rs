@@ -7,7 +7,7 @@
 //! money completion and review rules. Submitting writes the lines, the roll-ups and the points
 //! in one transaction.
 
-use super::pipeline::{produce, Catalogue, Context, CustomerHasher, Input, Msg};
+use super::pipeline::{produce, Catalogue, Context, CustomerHasher, Feed, Msg};
 use super::review::ReviewRules;
 use crate::db::declarations::drafts::{self as store, Draft, DraftLine, ProductChoice};
 use crate::db::declarations::{self as decl, LineOwner, NewLine, LINE_BATCH};
@@ -194,8 +194,8 @@ pub async fn check(
         options,
     });
     let (sender, mut rx) = mpsc::channel::<Msg>(4);
-    let input = Input::Lines(Arc::new(json));
-    let producer = tokio::task::spawn_blocking(move || produce(input, context, sender));
+    let feed = Feed::Lines(Arc::new(json));
+    let producer = tokio::task::spawn_blocking(move || produce(feed, context, sender));
     while let Some(msg) = rx.recv().await {
         let Msg::Batch(batch) = msg else { continue };
         for e in batch.errors {

@@ -76,6 +76,8 @@ pub struct Request {
     pub today: NaiveDate,
     /// Language of the report's messages ("fr" or "en").
     pub lang: String,
+    /// Opens files in worker processes.
+    pub reader: crate::reader::Reader,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 
 use super::review::ReviewRules;
 use crate::db::declarations::{NewLine, LINE_BATCH};
-use crate::import::analyse::{analyse, Options};
+use crate::import::analyse::{Analysis, Options};
 use crate::import::cell::Cell;
 use crate::import::error::{ErrorCode, ReadError, RowError};
 use crate::import::mapping::{Field, MappedColumn, Mapping};
@@ -299,21 +299,26 @@ impl Builder<'_> {
     }
 }
 
-/// Reads the input and sends `Analysed` then batches. Runs on a blocking thread.
-pub fn produce(input: Input, ctx: Arc<Context>, tx: mpsc::Sender<Msg>) -> Result<(), ReadError> {
-    match input {
-        Input::File { filename, bytes } => produce_file(&bytes, &filename, &ctx, &tx),
-        Input::Lines(lines) => produce_lines(&lines, &ctx, &tx),
+/// What the producer reads: a file already opened (by a worker process, `crate::reader`) and
+/// analysed, or the API's JSON lines.
+pub enum Feed {
+    File(Box<Result<Analysis<'static>, ReadError>>),
+    Lines(Arc<Vec<serde_json::Map<String, serde_json::Value>>>),
+}
+
+/// Reads the source and sends `Analysed` then batches. Runs on a blocking thread.
+pub fn produce(feed: Feed, ctx: Arc<Context>, tx: mpsc::Sender<Msg>) -> Result<(), ReadError> {
+    match feed {
+        Feed::File(analysis) => produce_file((*analysis)?, &ctx, &tx),
+        Feed::Lines(lines) => produce_lines(&lines, &ctx, &tx),
     }
 }
 
 fn produce_file(
-    bytes: &[u8],
-    filename: &str,
+    mut analysis: Analysis<'_>,
     ctx: &Context,
     tx: &mpsc::Sender<Msg>,
 ) -> Result<(), ReadError> {
-    let mut analysis = analyse(bytes, filename, &ctx.options)?;
     let analysed = Analysed {
         format: Some(analysis.format),
         sheet: analysis.sheet.clone(),

@@ -252,6 +252,7 @@ async fn receive(
         },
     };
     let mut req = request(
+        state,
         actor,
         reseller,
         Input::File {
@@ -279,7 +280,7 @@ async fn receive(
 }
 
 /// A request for this actor and reseller with the defaults of a web upload.
-pub fn request(actor: &Actor, reseller: &Reseller, input: Input) -> Request {
+pub fn request(state: &AppState, actor: &Actor, reseller: &Reseller, input: Input) -> Request {
     Request {
         tenant_id: actor.tenant.id,
         currency: actor.tenant.currency.clone(),
@@ -293,6 +294,7 @@ pub fn request(actor: &Actor, reseller: &Reseller, input: Input) -> Request {
         overlap: Overlap::Add,
         today: today(&actor.tenant.time_zone),
         lang: actor.ctx.lang.code().to_string(),
+        reader: state.reader.clone(),
     }
 }
 
@@ -322,6 +324,7 @@ async fn import_request(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut req = request(
+        state,
         actor,
         &reseller,
         Input::File {

@@ -8,7 +8,7 @@ use super::views::local_time;
 use super::{chrome_for, flash_redirect, AppState};
 use crate::db::declarations::{self as store, LineFilter, LineRow};
 use crate::declarations::Undo;
-use crate::import::error::{ErrorCode, RowError};
+use crate::import::error::{ErrorCode, ReadError, RowError};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -230,18 +230,20 @@ async fn annotated(
             })
         })
         .collect();
-    let name = import.filename.clone();
+    let (name, reader) = (import.filename.clone(), state.reader.clone());
     let out = tokio::task::spawn_blocking(move || {
-        crate::import::annotate::annotate_xlsx(
-            &bytes,
-            &name,
-            &errors,
-            &crate::import::read::Limits::default(),
-        )
+        let mut book = reader.open(&bytes, &name, &crate::import::read::Limits::default())?;
+        crate::import::annotate::annotate_xlsx(&mut book, &errors)
     })
     .await
     .map_err(|e| AppError::Internal(e.into()))?
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("annotating import {id}: {e}")))?;
+    .map_err(|e| match e {
+        // The file was read before: a busy or stopped reader is for the user to retry.
+        ReadError::Busy | ReadError::Unsafe => {
+            AppError::BadRequest(crate::import::read_error_message(&e, actor.ctx.lang.code()))
+        }
+        e => AppError::Internal(anyhow::anyhow!("annotating import {id}: {e}")),
+    })?;
     let stem = import
         .filename
         .rsplit_once('.')

@@ -144,10 +144,12 @@ async fn upload(
     let (t, u) = (staff.tenant.id, Some(staff.user.id));
     let report = match kind {
         ImportKind::Network => {
-            reference_import::import_resellers(&state.db, t, u, &name, &bytes, lang).await?
+            reference_import::import_resellers(&state.db, &state.reader, t, u, &name, &bytes, lang)
+                .await?
         }
         ImportKind::Catalogue => {
-            reference_import::import_products(&state.db, t, u, &name, &bytes, lang).await?
+            reference_import::import_products(&state.db, &state.reader, t, u, &name, &bytes, lang)
+                .await?
         }
     };
     if let Some(message) = report.message {

@@ -53,6 +53,8 @@ pub struct AppState {
     pub uploads: Arc<limits::Uploads>,
     /// Sales changed: open dashboards reload (see `analytics::events`).
     pub events: tokio::sync::broadcast::Sender<crate::analytics::events::SalesChanged>,
+    /// Reads uploaded files in worker processes.
+    pub reader: crate::reader::Reader,
 }
 
 impl AppState {
@@ -78,6 +80,7 @@ impl AppState {
         let uploads = limits::Uploads::new(settings.server.max_uploads_per_user);
         Ok(AppState {
             db,
+            reader: crate::reader::Reader::new(&settings.reader),
             settings: Arc::new(settings),
             mailer,
             mail_from,

@@ -14,8 +14,9 @@ use super::cell::{Cell, NumberStyle};
 use super::date::DateOrder;
 use super::error::ReadError;
 use super::mapping::{ColumnRef, Field, Mapping};
-use super::read::{open, Format, Limits, SheetInfo, Workbook};
+use super::read::{open, Format, Limits, SheetInfo};
 use super::rows::{LineParser, LineResult, LineRules};
+use super::sheets::Sheets;
 use super::table::{choose_table, first_rows, header_signature, HEADER_SCAN_ROWS};
 
 /// Data rows looked at to decide number style, date order, price vs amount and EAN.
@@ -23,6 +24,7 @@ const SAMPLE_ROWS: usize = 200;
 
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The reader's limits, for whoever opens the file (`analyse`, or `crate::reader`).
     pub limits: Limits,
     /// The declared period, inclusive.
     pub period: Option<(NaiveDate, NaiveDate)>,
@@ -75,27 +77,39 @@ pub struct Analysis<'a> {
     pub ignored_overrides: Vec<(Field, ColumnRef)>,
     pub number_style: NumberStyle,
     pub day_first: bool,
-    workbook: Workbook<'a>,
+    workbook: Box<dyn Sheets + 'a>,
     parser: LineParser,
 }
 
-/// Opens a file and detects its table and mapping.
+/// Opens a file in this process and detects its table and mapping. For trusted bytes only
+/// (tests, benchmarks, fuzzing): the server reads uploads with `crate::reader` and
+/// `analyse_sheets`.
 pub fn analyse<'a>(
     bytes: &'a [u8],
     filename: &str,
     options: &Options,
 ) -> Result<Analysis<'a>, ReadError> {
-    let mut workbook = open(bytes, filename, &options.limits)?;
-    let choice = choose_table(&mut workbook, options.sheet.as_deref())?;
+    analyse_sheets(Box::new(open(bytes, filename, &options.limits)?), options)
+}
+
+/// Detects the table and mapping of an opened file.
+pub fn analyse_sheets<'a>(
+    mut workbook: Box<dyn Sheets + 'a>,
+    options: &Options,
+) -> Result<Analysis<'a>, ReadError> {
+    let choice = choose_table(workbook.as_mut(), options.sheet.as_deref())?;
     let mut mapping = Mapping::detect(&choice.headers);
     let ignored_overrides = mapping.apply_overrides(&choice.headers, &options.mapping_override);
 
-    let sample: Vec<Vec<Cell>> =
-        first_rows(&mut workbook, &choice.sheet, HEADER_SCAN_ROWS + SAMPLE_ROWS)?
-            .into_iter()
-            .filter(|(r, _)| *r > choice.header_row)
-            .map(|(_, cells)| cells)
-            .collect();
+    let sample: Vec<Vec<Cell>> = first_rows(
+        workbook.as_mut(),
+        &choice.sheet,
+        HEADER_SCAN_ROWS + SAMPLE_ROWS,
+    )?
+    .into_iter()
+    .filter(|(r, _)| *r > choice.header_row)
+    .map(|(_, cells)| cells)
+    .collect();
     let texts = |fields: &[Field]| -> Vec<String> {
         let cols: Vec<usize> = fields
             .iter()
@@ -136,8 +150,8 @@ pub fn analyse<'a>(
         },
     );
     Ok(Analysis {
-        format: workbook.format,
-        sheets: workbook.sheets.clone(),
+        format: workbook.format(),
+        sheets: workbook.sheets().to_vec(),
         sheet: choice.sheet,
         header_row: choice.header_row,
         header_signature: header_signature(&choice.headers),
@@ -168,7 +182,12 @@ fn looks_like_ean(mapping: &Mapping, sample: &[Vec<Cell>]) -> bool {
     !values.is_empty() && ean * 10 >= values.len() * 8
 }
 
-impl Analysis<'_> {
+impl<'a> Analysis<'a> {
+    /// The opened file, to analyse it again with other options (a remembered mapping).
+    pub fn into_sheets(self) -> Box<dyn Sheets + 'a> {
+        self.workbook
+    }
+
     /// `(field, header as written)` pairs, for the preview and for mapping memory.
     pub fn mapped_headers(&self) -> Vec<(Field, String)> {
         self.mapping
@@ -199,7 +218,7 @@ impl Analysis<'_> {
         let mut stats = LineStats::default();
         let header_row = self.header_row;
         let parser = &self.parser;
-        self.workbook.for_each_row(&self.sheet, |row, cells| {
+        self.workbook.rows(&self.sheet, None, &mut |row, cells| {
             if row <= header_row {
                 return ControlFlow::Continue(());
             }

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Color, Format, Workbook as XlsxOut, XlsxError};
 
 use super::cell::Cell;
 use super::error::{ReadError, RowError};
-use super::read::{open, Limits};
+use super::sheets::Sheets;
 use super::table::choose_table;
 
 pub const ERRORS_HEADER: &str = "Erreurs / Errors";
@@ -41,14 +41,8 @@ fn messages(errors: &[RowError]) -> HashMap<u32, String> {
 
 /// Writes an xlsx copy of the sheet the errors refer to (or of the detected table's sheet when
 /// there are none) with the errors column after the header's last column.
-pub fn annotate_xlsx(
-    original: &[u8],
-    filename: &str,
-    errors: &[RowError],
-    limits: &Limits,
-) -> Result<Vec<u8>, ReadError> {
-    let mut wb = open(original, filename, limits)?;
-    let choice = choose_table(&mut wb, errors.first().map(|e| e.sheet.as_str()))?;
+pub fn annotate_xlsx(wb: &mut dyn Sheets, errors: &[RowError]) -> Result<Vec<u8>, ReadError> {
+    let choice = choose_table(wb, errors.first().map(|e| e.sheet.as_str()))?;
     let error_col = choice.headers.len().max(1) as u16;
     let by_row = messages(errors);
 
@@ -73,7 +67,7 @@ pub fn annotate_xlsx(
     sheet.set_column_width(error_col, 60).map_err(write_err)?;
 
     let mut failure: Option<ReadError> = None;
-    wb.for_each_row(&choice.sheet, |row, cells| {
+    wb.rows(&choice.sheet, None, &mut |row, cells| {
         if row > XLSX_MAX_ROWS {
             failure = Some(ReadError::TooManyRows {
                 limit: XLSX_MAX_ROWS,

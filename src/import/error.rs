@@ -28,6 +28,13 @@ pub enum ReadError {
     NoTable,
     #[error("required columns are missing: {0}")]
     MissingColumns(String),
+    /// The worker process reading the file died or was stopped at one of its ceilings (memory,
+    /// CPU time, wall-clock time); why is logged, not shown.
+    #[error("the file could not be read safely")]
+    Unsafe,
+    /// Every worker was busy for longer than the configured wait.
+    #[error("every file reader is busy")]
+    Busy,
 }
 
 /// Why one data row was rejected. `unknown_product` is set by the caller once the catalogue is

@@ -395,8 +395,8 @@ fn the_annotated_copy_carries_each_rows_errors() {
         ControlFlow::Continue(())
     })
     .unwrap();
-    let out =
-        super::annotate::annotate_xlsx(&bytes, "v.xlsx", &errors, &Default::default()).unwrap();
+    let mut original = super::read::open(&bytes, "v.xlsx", &Default::default()).unwrap();
+    let out = super::annotate::annotate_xlsx(&mut original, &errors).unwrap();
     let mut wb = super::read::open(&out, "annotated.xlsx", &Default::default()).unwrap();
     let rows = super::table::first_rows(&mut wb, "Ventes août", 100).unwrap();
     let col = |row: u32| {

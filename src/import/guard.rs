@@ -3,14 +3,18 @@
 //! calamine trusts what a file declares: it inflates whatever the zip holds, reserves the
 //! shared-string count an xlsx announces, and expands an ods sheet's repeated rows and cells
 //! into one dense grid. A small hostile upload could therefore exhaust memory or abort the
-//! process (an allocation failure is not a panic). These checks read only the zip directory and
-//! stream the few parts that matter, with bounded buffers.
+//! process (an allocation failure is not a panic). These checks read the zip directory, then
+//! stream the parts that matter through the XML reader calamine itself uses, configured as
+//! calamine configures it, so that namespaces, comments, CDATA and processing instructions are
+//! seen exactly as calamine will see them; a text search can be led astray by any of them.
 
-use std::io::{Cursor, Read};
+use std::io::{BufRead, BufReader, Cursor};
 
+use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
 use super::error::ReadError;
+use super::ods_scan::OdsScan;
 use super::read::Limits;
 
 /// What the zip's entries say it is.
@@ -59,18 +63,15 @@ pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
         if entry.encrypted() {
             return Err(ReadError::Encrypted);
         }
-        names.push((
-            entry.name().map(|n| n.to_string()).unwrap_or_default(),
-            size,
-        ));
+        names.push(entry.name().map(|n| n.to_string()).unwrap_or_default());
     }
-    let has = |n: &str| names.iter().any(|(x, _)| x.eq_ignore_ascii_case(n));
+    let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     let kind = if has("xl/workbook.bin") {
         ZipKind::Xlsb
     } else if has("xl/workbook.xml") {
         let macro_enabled = names
             .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case("xl/vbaProject.bin"));
+            .any(|n| n.eq_ignore_ascii_case("xl/vbaProject.bin"));
         ZipKind::Xlsx { macro_enabled }
     } else if has("content.xml") && (has("mimetype") || has("META-INF/manifest.xml")) {
         ZipKind::Ods
@@ -81,9 +82,10 @@ pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
     };
     match kind {
         ZipKind::Xlsx { .. } => {
-            for (name, size) in &names {
+            // By index: entries sharing a name (in any case) are all checked.
+            for (i, name) in names.iter().enumerate() {
                 if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
-                    check_shared_string_count(&mut zip, name, *size)?;
+                    check_shared_string_count(&mut zip, i)?;
                 }
             }
         }
@@ -91,223 +93,155 @@ pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<ZipKind, ReadError> {
             let content = zip
                 .by_name("content.xml")
                 .map_err(|e| ReadError::Corrupt(format!("zip: {e}")))?;
-            OdsScan::new(limits).run(content)?;
+            OdsScan::new(limits).run(BufReader::new(content))?;
         }
         ZipKind::Xlsb => {}
     }
     Ok(kind)
 }
 
-/// calamine reserves `uniqueCount` strings up front; a forged count would abort the process.
-/// Each string takes at least `<si><t/></si>` (13 bytes), so a count above size / 13 is a lie.
+/// An XML reader over one part, set up as calamine sets up its own: end names and comments
+/// unchecked, text untrimmed. Empty elements stay `Empty` events (calamine expands them to a
+/// start and an end, which the scans treat alike).
+pub(super) fn xml_reader<R: BufRead>(part: R) -> quick_xml::Reader<R> {
+    let mut reader = quick_xml::Reader::from_reader(part);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.check_comments = false;
+    config.trim_text(false);
+    config.expand_empty_elements = false;
+    reader
+}
+
+/// The attributes of a start tag, raw (not unescaped), split as calamine splits them: a key
+/// runs to the next `=`, a value lies between matching quotes; a key without `=` or a value
+/// without quotes is an error, after which nothing more is read.
+pub(super) fn raw_attrs<'e>(
+    e: &'e BytesStart<'_>,
+) -> impl Iterator<Item = Result<(&'e str, &'e str), ()>> + 'e {
+    let raw = e.attributes_raw();
+    let bytes = raw.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        if pos >= bytes.len() {
+            return None;
+        }
+        let key_start = pos;
+        while pos < bytes.len() && bytes[pos] != b'=' {
+            pos += 1;
+        }
+        if pos >= bytes.len() {
+            return Some(Err(()));
+        }
+        let key = raw[key_start..pos].trim_ascii_end();
+        pos += 1;
+        while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        let Some(&quote) = bytes.get(pos).filter(|q| **q == b'"' || **q == b'\'') else {
+            pos = bytes.len();
+            return Some(Err(()));
+        };
+        pos += 1;
+        let value_start = pos;
+        while pos < bytes.len() && bytes[pos] != quote {
+            pos += 1;
+        }
+        let value = &raw[value_start..pos];
+        pos += 1;
+        Some(Ok((key, value)))
+    })
+}
+
+/// Every value of attribute `key` in a start tag. calamine takes the first; a check that looks
+/// at all of them cannot be outflanked by a duplicate.
+pub(super) fn raw_attr_values<'e>(e: &'e BytesStart<'_>, key: &str) -> Vec<&'e str> {
+    raw_attrs(e)
+        .map_while(Result::ok)
+        .filter(|(k, _)| *k == key)
+        .map(|(_, v)| v)
+        .collect()
+}
+
+/// calamine reserves room for `uniqueCount` strings as soon as it meets the table's start tag
+/// (matched by local name, so `<x:sst>` counts). The whole part is read here and the declared
+/// count compared with the strings actually present: a count beyond twice those (plus slack
+/// for sloppy writers) is a lie, whatever the part's size.
 fn check_shared_string_count(
     zip: &mut ZipArchive<Cursor<&[u8]>>,
-    name: &str,
-    size: u64,
+    index: usize,
 ) -> Result<(), ReadError> {
     let entry = zip
-        .by_name(name)
+        .by_index(index)
         .map_err(|e| ReadError::Corrupt(format!("zip: {e}")))?;
-    let mut head = Vec::with_capacity(4096);
-    entry
-        .take(4096)
-        .read_to_end(&mut head)
-        .map_err(|e| ReadError::Corrupt(format!("shared strings: {e}")))?;
-    let head = String::from_utf8_lossy(&head);
-    let Some(sst) = head.find("<sst").map(|i| &head[i..]) else {
-        return Ok(());
-    };
-    let tag = &sst[..sst.find('>').unwrap_or(sst.len())];
-    if let Some(count) = attr(tag, "uniqueCount") {
-        let n: u64 = count.trim().parse().unwrap_or(u64::MAX);
-        if n > size / 13 + 16 {
-            return Err(ReadError::Corrupt(
-                "the shared strings count is implausible".into(),
-            ));
+    let mut xml = xml_reader(BufReader::new(entry));
+    let mut buf = Vec::with_capacity(1024);
+    let (mut declared, mut present) = (0u64, 0u64);
+    loop {
+        match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
+                "sst" => {
+                    for v in raw_attr_values(&e, "uniqueCount") {
+                        declared = declared.max(declared_count(v));
+                    }
+                }
+                "si" => present += 1,
+                _ => {}
+            },
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => return Err(ReadError::Corrupt(format!("shared strings: {e}"))),
         }
+        buf.clear();
+    }
+    if declared > present.saturating_mul(2).saturating_add(1024) {
+        return Err(ReadError::Corrupt(
+            "the shared strings count is implausible".into(),
+        ));
     }
     Ok(())
 }
 
-/// The value of `name="…"` in a start tag, when present.
-fn attr<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
-    let mut from = 0;
-    while let Some(i) = tag[from..].find(name) {
-        let at = from + i;
-        let before_ok = at == 0 || tag.as_bytes()[at - 1].is_ascii_whitespace();
-        let rest = tag[at + name.len()..].trim_start();
-        if let Some(rest) = rest.strip_prefix('=').filter(|_| before_ok) {
-            let rest = rest.trim_start();
-            let quote = rest.chars().next()?;
-            if quote == '"' || quote == '\'' {
-                let body = &rest[1..];
-                return body.find(quote).map(|end| &body[..end]);
-            }
-        }
-        from = at + name.len();
+/// A count as calamine reads it (decimal digits, any number of leading zeros); a value it
+/// would not parse reserves nothing. Too many digits for a u64 is treated as the largest count.
+fn declared_count(raw: &str) -> u64 {
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return 0;
     }
-    None
+    match raw.trim_start_matches('0') {
+        "" => 0,
+        digits => digits.parse().unwrap_or(u64::MAX),
+    }
 }
 
-/// The most rows and columns calamine expands an ods sheet to (its own caps).
-const ODS_MAX_ROWS: u64 = 1_048_576;
-const ODS_MAX_COLS: u64 = 16_384;
-/// Longest start tag kept whole; longer ones (huge formulas) are cut, which only loses
-/// attributes after the first 64 KiB — ours come first in every writer seen.
-const MAX_TAG: usize = 64 * 1024;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Streams `content.xml` and computes, per sheet, what calamine will allocate: the cells it
-/// pushes while reading (repeated non-empty cells are copied, trailing empty ones are not) and
-/// the dense grid spanning the first to the last non-empty row, repeats expanded.
-struct OdsScan<'l> {
-    limits: &'l Limits,
-    rows: u64,
-    first_row: Option<u64>,
-    end_row: u64,
-    width: u64,
-    pushed: u64,
-    row_repeat: u64,
-    row_width: u64,
-    row_pending_empty: u64,
-    row_has_data: bool,
-}
-
-impl<'l> OdsScan<'l> {
-    fn new(limits: &'l Limits) -> Self {
-        OdsScan {
-            limits,
-            rows: 0,
-            first_row: None,
-            end_row: 0,
-            width: 0,
-            pushed: 0,
-            row_repeat: 1,
-            row_width: 0,
-            row_pending_empty: 0,
-            row_has_data: false,
-        }
-    }
-
-    fn run(mut self, content: impl Read) -> Result<(), ReadError> {
-        let mut tag: Vec<u8> = Vec::with_capacity(1024);
-        let mut in_tag = false;
-        let mut quote = 0u8;
-        let mut buf = vec![0u8; 64 * 1024];
-        let mut reader = content;
-        loop {
-            let n = reader
-                .read(&mut buf)
-                .map_err(|e| ReadError::Corrupt(format!("ods content: {e}")))?;
-            if n == 0 {
-                break;
-            }
-            for &b in &buf[..n] {
-                if !in_tag {
-                    if b == b'<' {
-                        in_tag = true;
-                        tag.clear();
-                    }
-                    continue;
-                }
-                if quote != 0 {
-                    if b == quote {
-                        quote = 0;
-                    }
-                } else if b == b'"' || b == b'\'' {
-                    quote = b;
-                } else if b == b'>' && (!tag.starts_with(b"!--") || tag.ends_with(b"--")) {
-                    in_tag = false;
-                    self.on_tag(&tag)?;
-                    continue;
-                }
-                if tag.len() < MAX_TAG {
-                    tag.push(b);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn on_tag(&mut self, raw: &[u8]) -> Result<(), ReadError> {
-        let text = String::from_utf8_lossy(raw);
-        let self_closing = text.ends_with('/');
-        // The name runs to the first space or '/', a leading '/' (end tag) being part of it.
-        let name_end = text
-            .char_indices()
-            .skip(1)
-            .find(|(_, c)| c.is_whitespace() || *c == '/')
-            .map_or(text.len(), |(i, _)| i);
-        let (name, attrs) = text.split_at(name_end);
-        let number = |key: &str| {
-            attr(attrs, key)
-                .map(|v| v.trim().parse::<u64>().unwrap_or(u64::MAX))
-                .unwrap_or(1)
+    #[test]
+    fn attributes_are_split_as_calamine_splits_them() {
+        let mut xml = xml_reader(
+            &br#"<x:sst a = "1" uniqueCount='2' b="u=3" uniqueCount="4" c=5 uniqueCount="6"/>"#[..],
+        );
+        let mut buf = Vec::new();
+        let Ok(Event::Empty(e)) = xml.read_event_into(&mut buf) else {
+            panic!("an empty element");
         };
-        match name {
-            "table:table" if !self_closing => *self = OdsScan::new(self.limits),
-            "/table:table" => self.end_sheet()?,
-            "table:table-row" => {
-                self.row_repeat = number("table:number-rows-repeated")
-                    .min(ODS_MAX_ROWS.saturating_sub(self.rows));
-                self.row_width = 0;
-                self.row_pending_empty = 0;
-                self.row_has_data = false;
-                if self_closing {
-                    self.end_row();
-                }
-            }
-            "/table:table-row" => self.end_row(),
-            "table:table-cell" | "table:covered-table-cell" => {
-                let has_value = attr(attrs, "office:value-type").is_some()
-                    || attr(attrs, "table:formula").is_some();
-                let data = has_value || !self_closing;
-                let room = ODS_MAX_COLS.saturating_sub(self.row_width);
-                self.row_width += self.row_pending_empty.min(room);
-                let repeat = number("table:number-columns-repeated")
-                    .min(ODS_MAX_COLS.saturating_sub(self.row_width));
-                if data {
-                    self.row_width += repeat;
-                    self.row_pending_empty = 0;
-                    self.row_has_data = true;
-                } else {
-                    self.row_pending_empty = repeat;
-                }
-            }
-            _ => {}
-        }
-        Ok(())
+        // An unquoted value ends the scan, as it ends calamine's.
+        assert_eq!(raw_attr_values(&e, "uniqueCount"), ["2", "4"]);
+        assert_eq!(raw_attr_values(&e, "a"), ["1"]);
     }
 
-    fn end_row(&mut self) {
-        self.pushed = self.pushed.saturating_add(self.row_width);
-        if self.row_has_data {
-            self.width = self.width.max(self.row_width);
-            self.first_row.get_or_insert(self.rows);
-            self.end_row = self.rows + self.row_repeat;
-        }
-        self.rows += self.row_repeat;
-    }
-
-    fn end_sheet(&mut self) -> Result<(), ReadError> {
-        let span = self.first_row.map_or(0, |first| self.end_row - first);
-        if span > u64::from(self.limits.max_rows) {
-            return Err(ReadError::TooManyRows {
-                limit: self.limits.max_rows,
-            });
-        }
-        if self.width > u64::from(self.limits.max_cols) {
-            return Err(ReadError::TooManyColumns {
-                row: 0,
-                limit: self.limits.max_cols,
-            });
-        }
-        let area = span.saturating_mul(self.width);
-        if area > self.limits.max_dense_cells || self.pushed > self.limits.max_dense_cells {
-            return Err(ReadError::TooLarge(format!(
-                "an ods sheet expands to more than {} cells",
-                self.limits.max_dense_cells
-            )));
-        }
-        Ok(())
+    #[test]
+    fn counts_are_read_as_calamine_reads_them() {
+        assert_eq!(declared_count("0042"), 42);
+        assert_eq!(declared_count("+42"), 0);
+        assert_eq!(declared_count("4 2"), 0);
+        assert_eq!(declared_count(""), 0);
+        assert_eq!(declared_count("000"), 0);
+        assert_eq!(declared_count(&"9".repeat(30)), u64::MAX);
     }
 }

@@ -24,7 +24,7 @@ fn peak_kib() -> u64 {
 }
 
 /// Opens and reads every row of every sheet, as an import would.
-fn read_all(bytes: &[u8], name: &str, limits: &Limits) -> Result<usize, ReadError> {
+pub(super) fn read_all(bytes: &[u8], name: &str, limits: &Limits) -> Result<usize, ReadError> {
     let mut wb = open(bytes, name, limits)?;
     let names: Vec<String> = wb.sheets.iter().map(|s| s.name.clone()).collect();
     let mut n = 0;
@@ -35,7 +35,12 @@ fn read_all(bytes: &[u8], name: &str, limits: &Limits) -> Result<usize, ReadErro
 }
 
 /// Asserts the error kind and that peak memory grew by less than 200 MB.
-fn assert_refused(bytes: &[u8], name: &str, limits: &Limits, want: fn(&ReadError) -> bool) {
+pub(super) fn assert_refused(
+    bytes: &[u8],
+    name: &str,
+    limits: &Limits,
+    want: fn(&ReadError) -> bool,
+) {
     let before = reset_peak();
     let got = read_all(bytes, name, limits);
     let grown_mb = peak_kib().saturating_sub(before) / 1024;

@@ -15,15 +15,23 @@ pub mod error;
 pub mod guard;
 pub mod mapping;
 pub mod normalise;
+mod ods_scan;
 pub mod read;
 pub mod records;
 pub mod rows;
+pub mod sheets;
 pub mod synonyms;
 pub mod table;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 pub mod xls_scan;
 
 #[cfg(test)]
+mod declared_counts_tests;
+#[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod fuzz_findings_tests;
 #[cfg(test)]
 mod hostile_tests;
 
@@ -93,6 +101,20 @@ pub fn read_error_message(e: &error::ReadError, lang: &str) -> String {
                 format!("Colonnes obligatoires absentes : {cols}.")
             } else {
                 format!("Required columns are missing: {cols}.")
+            }
+        }
+        E::Unsafe => {
+            if fr {
+                "Ce fichier n'a pas pu être lu en toute sécurité : le lire demande trop de mémoire ou de temps. Enregistrez-le à nouveau depuis votre tableur (en xlsx ou csv), ou découpez-le, puis réessayez.".into()
+            } else {
+                "This file could not be read safely: reading it needs too much memory or time. Save it again from your spreadsheet program (as xlsx or csv), or split it, then retry.".into()
+            }
+        }
+        E::Busy => {
+            if fr {
+                "Le serveur lit déjà d'autres fichiers : réessayez dans une minute.".into()
+            } else {
+                "The server is busy reading other files: try again in a minute.".into()
             }
         }
     }

@@ -26,6 +26,7 @@ use super::csv_text;
 use super::date::date_to_serial;
 use super::error::ReadError;
 use super::guard::{check_zip, ZipKind};
+use super::sheets::{RowFn, Sheets};
 use super::xls_scan::check_xls;
 
 /// Resource limits for one file. The defaults suit sell-out declarations.
@@ -95,6 +96,18 @@ pub struct Workbook<'a> {
 
 const OLE2: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
+/// Runs a call into calamine. Its readers index record data without checking lengths in
+/// places, so a malformed file can make one panic: that is a damaged file, refused as such,
+/// not a fault of the process reading it. (Our own code runs outside this net, so that a bug
+/// of ours still fails loudly, in tests and under the fuzzer.)
+fn shielded<T>(call: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).unwrap_or_else(|_| {
+        Err(ReadError::Corrupt(
+            "the reader failed on the file's content".into(),
+        ))
+    })
+}
+
 fn corrupt(e: impl std::fmt::Display) -> ReadError {
     let text = e.to_string();
     if text.contains("password protected") {
@@ -119,24 +132,25 @@ pub fn open<'a>(
                 } else {
                     Format::Xlsx
                 };
-                (f, Inner::Xlsx(Box::new(Xlsx::new(src()).map_err(corrupt)?)))
+                let x = shielded(|| Xlsx::new(src()).map_err(corrupt))?;
+                (f, Inner::Xlsx(Box::new(x)))
             }
             ZipKind::Xlsb => (
                 Format::Xlsb,
-                Inner::Xlsb(Box::new(Xlsb::new(src()).map_err(corrupt)?)),
+                Inner::Xlsb(Box::new(shielded(|| Xlsb::new(src()).map_err(corrupt))?)),
             ),
             ZipKind::Ods => (
                 Format::Ods,
-                Inner::Ods(Box::new(Ods::new(src()).map_err(corrupt)?)),
+                Inner::Ods(Box::new(shielded(|| Ods::new(src()).map_err(corrupt))?)),
             ),
         }
     } else if bytes.starts_with(&OLE2) {
         check_xls(bytes, limits)?;
         (
             Format::Xls,
-            Inner::Xls(Box::new(
-                Xls::new_with_options(src(), XlsOptions::default()).map_err(corrupt)?,
-            )),
+            Inner::Xls(Box::new(shielded(|| {
+                Xls::new_with_options(src(), XlsOptions::default()).map_err(corrupt)
+            })?)),
         )
     } else {
         if let Some(kind) = known_binary(bytes) {
@@ -394,9 +408,9 @@ impl Workbook<'_> {
         };
         match &mut self.inner {
             Inner::Xlsx(x) => {
-                let mut reader = x.worksheet_cells_reader(sheet).map_err(corrupt)?;
+                let mut reader = shielded(|| x.worksheet_cells_reader(sheet).map_err(corrupt))?;
                 self.declared_rows = last_row(reader.dimensions());
-                while let Some(c) = reader.next_cell().map_err(corrupt)? {
+                while let Some(c) = shielded(|| reader.next_cell().map_err(corrupt))? {
                     let (r, col) = c.get_position();
                     if sink
                         .push(r, col, from_ref(c.get_value(), is_1904))?
@@ -407,9 +421,9 @@ impl Workbook<'_> {
                 }
             }
             Inner::Xlsb(x) => {
-                let mut reader = x.worksheet_cells_reader(sheet).map_err(corrupt)?;
+                let mut reader = shielded(|| x.worksheet_cells_reader(sheet).map_err(corrupt))?;
                 self.declared_rows = last_row(reader.dimensions());
-                while let Some(c) = reader.next_cell().map_err(corrupt)? {
+                while let Some(c) = shielded(|| reader.next_cell().map_err(corrupt))? {
                     let (r, col) = c.get_position();
                     if sink
                         .push(r, col, from_ref(c.get_value(), is_1904))?
@@ -420,12 +434,12 @@ impl Workbook<'_> {
                 }
             }
             Inner::Xls(x) => {
-                let range = x.worksheet_range(sheet).map_err(corrupt)?;
+                let range = shielded(|| x.worksheet_range(sheet).map_err(corrupt))?;
                 self.declared_rows = range.end().map(|(r, _)| u64::from(r) + 1);
                 return grid_rows(range, is_1904, &mut sink);
             }
             Inner::Ods(x) => {
-                let range = x.worksheet_range(sheet).map_err(corrupt)?;
+                let range = shielded(|| x.worksheet_range(sheet).map_err(corrupt))?;
                 self.declared_rows = range.end().map(|(r, _)| u64::from(r) + 1);
                 return grid_rows(range, is_1904, &mut sink);
             }
@@ -469,6 +483,39 @@ impl Workbook<'_> {
         }
         let _ = sink.flush();
         Ok(())
+    }
+}
+
+impl Sheets for Workbook<'_> {
+    fn format(&self) -> Format {
+        self.format
+    }
+
+    fn sheets(&self) -> &[SheetInfo] {
+        &self.sheets
+    }
+
+    fn declared_rows(&self) -> Option<u64> {
+        Workbook::declared_rows(self)
+    }
+
+    fn rows(
+        &mut self,
+        sheet: &str,
+        limit: Option<usize>,
+        f: &mut RowFn<'_>,
+    ) -> Result<(), ReadError> {
+        let mut left = limit.unwrap_or(usize::MAX);
+        if left == 0 {
+            return Ok(());
+        }
+        self.for_each_row(sheet, |row, cells| {
+            left -= 1;
+            match f(row, cells) {
+                ControlFlow::Continue(()) if left > 0 => ControlFlow::Continue(()),
+                _ => ControlFlow::Break(()),
+            }
+        })
     }
 }
 

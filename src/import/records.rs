@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 use super::cell::Cell;
 use super::error::ReadError;
 use super::normalise::normalise;
-use super::read::{open, Limits};
+use super::sheets::Sheets;
 use super::table::{first_rows, header_texts, is_total_row, HEADER_SCAN_ROWS};
 
 /// Synonyms for the catalogue and network column names, already normalised.
@@ -106,27 +106,24 @@ pub struct RecordsInfo {
 /// header. The header row is the one among the first rows matching most expected names; a
 /// sheet without any match is `ReadError::NoTable`.
 pub fn read_records<'h, F>(
-    bytes: &[u8],
-    filename: &str,
+    wb: &mut dyn Sheets,
     expected_headers: &[&'h str],
-    limits: &Limits,
     mut f: F,
 ) -> Result<RecordsInfo, ReadError>
 where
     F: FnMut(u32, HashMap<&'h str, Cell>) -> ControlFlow<()>,
 {
-    let mut wb = open(bytes, filename, limits)?;
     // (matched columns, sheet, header row, (column index, expected name))
     type Found<'h> = (usize, String, u32, Vec<(usize, &'h str)>);
     let mut best: Option<Found<'h>> = None;
     let sheets: Vec<String> = wb
-        .sheets
+        .sheets()
         .iter()
         .filter(|s| s.visible)
         .map(|s| s.name.clone())
         .collect();
     for sheet in sheets {
-        for (row, cells) in first_rows(&mut wb, &sheet, HEADER_SCAN_ROWS)? {
+        for (row, cells) in first_rows(wb, &sheet, HEADER_SCAN_ROWS)? {
             let texts = header_texts(&cells);
             let mut columns = Vec::new();
             for name in expected_headers {
@@ -149,7 +146,7 @@ where
         .map(|n| n.to_string())
         .collect();
     let mut rows = 0;
-    wb.for_each_row(&sheet, |row, cells| {
+    wb.rows(&sheet, None, &mut |row, cells| {
         if row <= header_row || cells.iter().all(Cell::is_blank) || is_total_row(cells) {
             return ControlFlow::Continue(());
         }
@@ -170,6 +167,7 @@ where
 
 #[cfg(test)]
 mod tests {
+    use super::super::read::{open, Limits};
     use super::*;
 
     #[test]
@@ -177,16 +175,11 @@ mod tests {
         let csv = "Catalogue 2026\n\nRéférence;Nom;Catégorie;Prix unitaire;EAN;Marque;Remarque\nTD-450;Tondeuse;Jardin;199,90;3760123456789;Verdi;x\nSC-20;Sécateur;Outils;19,90;;Verdi;\n";
         let expected = ["sku", "name", "category", "unit_price", "ean", "brand"];
         let mut got = Vec::new();
-        let info = read_records(
-            csv.as_bytes(),
-            "catalogue.csv",
-            &expected,
-            &Limits::default(),
-            |row, rec| {
-                got.push((row, rec["sku"].clone(), rec["ean"].clone()));
-                ControlFlow::Continue(())
-            },
-        )
+        let mut wb = open(csv.as_bytes(), "catalogue.csv", &Limits::default()).unwrap();
+        let info = read_records(&mut wb, &expected, |row, rec| {
+            got.push((row, rec["sku"].clone(), rec["ean"].clone()));
+            ControlFlow::Continue(())
+        })
         .unwrap();
         assert_eq!(info.header_row, 3);
         assert!(info.missing.is_empty());
@@ -217,18 +210,13 @@ mod tests {
             "contact_email",
         ];
         let mut n = 0;
-        let info = read_records(
-            csv.as_bytes(),
-            "network.csv",
-            &expected,
-            &Limits::default(),
-            |_, rec| {
-                assert_eq!(rec["city"], Cell::Text("Marseille".into()));
-                assert_eq!(rec["longitude"], Cell::Text("5.4".into()));
-                n += 1;
-                ControlFlow::Continue(())
-            },
-        )
+        let mut wb = open(csv.as_bytes(), "network.csv", &Limits::default()).unwrap();
+        let info = read_records(&mut wb, &expected, |_, rec| {
+            assert_eq!(rec["city"], Cell::Text("Marseille".into()));
+            assert_eq!(rec["longitude"], Cell::Text("5.4".into()));
+            n += 1;
+            ControlFlow::Continue(())
+        })
         .unwrap();
         assert_eq!((n, info.missing), (1, vec!["type".to_string()]));
     }

@@ -13,7 +13,7 @@ use super::cell::Cell;
 use super::error::ReadError;
 use super::mapping::header_score;
 use super::normalise::normalise;
-use super::read::Workbook;
+use super::sheets::Sheets;
 
 pub const HEADER_SCAN_ROWS: usize = 30;
 /// A header row must recognise at least this many columns.
@@ -112,9 +112,9 @@ pub struct TableChoice {
 }
 
 /// Reads the first rows of every sheet and picks the table; `only` forces a sheet.
-pub fn choose_table(wb: &mut Workbook<'_>, only: Option<&str>) -> Result<TableChoice, ReadError> {
+pub fn choose_table(wb: &mut dyn Sheets, only: Option<&str>) -> Result<TableChoice, ReadError> {
     let mut names: Vec<(bool, String)> = wb
-        .sheets
+        .sheets()
         .iter()
         .filter(|s| only.is_none_or(|o| o == s.name))
         .map(|s| (s.visible && !is_side_sheet(&s.name), s.name.clone()))
@@ -150,18 +150,14 @@ pub fn choose_table(wb: &mut Workbook<'_>, only: Option<&str>) -> Result<TableCh
 
 /// The first `n` non-empty rows of a sheet.
 pub fn first_rows(
-    wb: &mut Workbook<'_>,
+    wb: &mut dyn Sheets,
     sheet: &str,
     n: usize,
 ) -> Result<Vec<(u32, Vec<Cell>)>, ReadError> {
     let mut rows = Vec::new();
-    wb.for_each_row(sheet, |r, cells| {
+    wb.rows(sheet, Some(n), &mut |r, cells| {
         rows.push((r, cells.to_vec()));
-        if rows.len() >= n {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
-        }
+        ControlFlow::Continue(())
     })?;
     Ok(rows)
 }

@@ -1,11 +1,14 @@
 //! Pre-scan of a legacy `.xls` (BIFF8 inside an OLE2 compound file) before calamine reads it.
 //!
-//! calamine's xls reader loads every sheet at open: it reserves `rows × cols` cells from each
-//! sheet's DIMENSIONS record and then builds a dense grid spanning the lowest to the highest
-//! cell (`Range::from_sparse`). Two cells at A1 and IV65536 make a 16.7 M-cell grid; a forged
-//! DIMENSIONS record asks for terabytes and aborts the process. This module reads the compound
-//! file's directory and the Workbook stream itself (everything bounded by the file's size) and
-//! checks both numbers per sheet before calamine allocates anything.
+//! calamine's xls reader loads every sheet at open: for each BoundSheet8 record of the
+//! workbook's globals it reads the records from the offset that record gives, reserves `rows ×
+//! cols` cells from the sheet's DIMENSIONS record and builds a dense grid spanning the lowest to
+//! the highest cell (`Range::from_sparse`), and keeps every sheet. Two cells at A1 and IV65536
+//! make a 16.7 M-cell grid; a forged DIMENSIONS record asks for terabytes and aborts the
+//! process; a thousand BoundSheet8 records may name the same sheet. This module reads the
+//! compound file's directory and the Workbook stream itself (everything bounded by the file's
+//! size), walks the sheets as calamine will, and checks what they add up to before calamine
+//! allocates anything.
 
 use super::error::ReadError;
 use super::read::Limits;
@@ -177,7 +180,7 @@ impl<'a> Compound<'a> {
     }
 }
 
-/// Bounding box of one BIFF substream's cells.
+/// Bounding box of one sheet's cells.
 #[derive(Default)]
 struct Box2 {
     rows: Option<(u32, u32)>,
@@ -203,96 +206,151 @@ impl Box2 {
     }
 }
 
-/// Checks every substream of the workbook: declared DIMENSIONS and actual cell extent must stay
-/// within `limits.max_dense_cells`, rows within `max_rows`, data within `max_cols`.
+/// BIFF records from `pos`: `(type, data)`, as calamine's iterator splits them; a record
+/// running past the end ends the walk.
+fn records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut pos = 0usize;
+    std::iter::from_fn(move || {
+        let typ = u16::from_le_bytes([*stream.get(pos)?, *stream.get(pos + 1)?]);
+        let len = u16::from_le_bytes([*stream.get(pos + 2)?, *stream.get(pos + 3)?]) as usize;
+        let data = stream.get(pos + 4..pos + 4 + len)?;
+        pos += 4 + len;
+        Some((typ, data))
+    })
+}
+
+/// The offsets of the globals' BoundSheet8 records (every sheet type: calamine reads them all).
+fn sheet_offsets(stream: &[u8]) -> Result<Vec<usize>, ReadError> {
+    let mut offsets = Vec::new();
+    for (typ, data) in records(stream) {
+        match typ {
+            0x000A => break,
+            0x0085 if data.len() < 6 => return Err(corrupt("BoundSheet8 record")),
+            0x0085 => offsets.push(u32_at(data, 0)? as usize),
+            _ => {}
+        }
+    }
+    Ok(offsets)
+}
+
+/// Checks every sheet calamine will load: rows within `max_rows`, data within `max_cols`, and
+/// the cells the sheets reserve or span, added over the workbook, within `max_dense_cells`.
 pub fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     let stream = Compound::open(bytes)?.workbook_stream()?;
-    let too_large = || {
-        ReadError::TooLarge(format!(
-            "an xls sheet spans more than {} cells",
-            limits.max_dense_cells
-        ))
-    };
-    let mut current = Box2::default();
-    let mut pos = 0usize;
-    while pos + 4 <= stream.len() {
-        let typ = u16_at(&stream, pos)?;
-        let len = u16_at(&stream, pos + 2)? as usize;
-        let Some(data) = stream.get(pos + 4..pos + 4 + len) else {
-            break;
+    let mut cells_by_offset: std::collections::HashMap<usize, u64> = Default::default();
+    // Sheets that overlap would make the walks quadratic: legitimate ones are disjoint.
+    let (mut walked, walk_budget) = (0usize, stream.len().saturating_mul(2) + 4096);
+    let mut total: u64 = 0;
+    for offset in sheet_offsets(&stream)? {
+        let cells = match cells_by_offset.get(&offset) {
+            Some(c) => *c,
+            None => {
+                let sheet = stream
+                    .get(offset..)
+                    .ok_or_else(|| corrupt("a sheet starts beyond the workbook stream"))?;
+                let (cells, length) = check_sheet(sheet, limits)?;
+                walked += length;
+                if walked > walk_budget {
+                    return Err(corrupt("the sheets overlap"));
+                }
+                cells_by_offset.insert(offset, cells);
+                cells
+            }
         };
-        pos += 4 + len;
-        let (row, col) = match typ {
-            // BOF starts a substream: judge the previous one.
-            0x0809 => {
-                check_box(&current, limits, too_large)?;
-                current = Box2::default();
+        total = total.saturating_add(cells);
+        if total > limits.max_dense_cells {
+            return Err(ReadError::TooLarge(format!(
+                "the xls sheets span more than {} cells",
+                limits.max_dense_cells
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// One sheet from its offset, as calamine walks it: records up to its EOF, nested substreams
+/// (embedded charts) skipped. Returns the cells it reserves or spans, whichever is more, and
+/// the bytes walked.
+fn check_sheet(sheet: &[u8], limits: &Limits) -> Result<(u64, usize), ReadError> {
+    let mut cells = Box2::default();
+    let mut reserved: u64 = 0;
+    let mut length = 0usize;
+    let (mut seen_bof, mut depth) = (false, 0usize);
+    for (typ, data) in records(sheet) {
+        length += 4 + data.len();
+        if depth > 0 {
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        let (row, first, last) = match typ {
+            0x0809 if seen_bof => {
+                depth += 1;
                 continue;
             }
+            0x0809 => {
+                seen_bof = true;
+                continue;
+            }
+            0x000A => break,
             0x0200 => {
-                let (rf, rl, cf, cl) = match data.len() {
-                    10 => (
-                        u16_at(data, 0)? as u64,
-                        u16_at(data, 2)? as u64,
-                        u16_at(data, 4)? as u64,
-                        u16_at(data, 6)? as u64,
-                    ),
-                    14 | 16 => (
-                        u32_at(data, 0)? as u64,
-                        u32_at(data, 4)? as u64,
-                        u16_at(data, 8)? as u64,
-                        u16_at(data, 10)? as u64,
-                    ),
-                    _ => return Err(corrupt("DIMENSIONS record")),
-                };
-                let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
-                // calamine computes (last - first + 1) in u32: a first row past the last would
-                // underflow, so such a record is refused here.
-                if rl >= 1 && rf > rl - 1 {
-                    return Err(corrupt("DIMENSIONS record"));
-                }
-                if rl.saturating_sub(rf).saturating_mul(cl.saturating_sub(cf))
-                    > limits.max_dense_cells
-                {
-                    return Err(too_large());
-                }
+                reserved = reserved.max(dimensions_area(data)?);
                 continue;
             }
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
-                (u16_at(data, 0)? as u32, u16_at(data, 2)? as u32)
+                let (row, col) = (u16_at(data, 0)? as u32, u16_at(data, 2)? as u32);
+                (row, col, col)
             }
+            // MulRk: one row, a run of columns; the last column closes the record.
             0x00BD => {
                 let (row, first) = (u16_at(data, 0)? as u32, u16_at(data, 2)? as u32);
                 let last = u16_at(data, data.len().saturating_sub(2))? as u32;
-                current.add(row, first, last.max(first));
-                (row, last.max(first))
+                (row, first, last.max(first))
             }
             _ => continue,
         };
-        current.add(row, col, col);
+        cells.add(row, first, last);
         if row >= limits.max_rows {
             return Err(ReadError::TooManyRows {
                 limit: limits.max_rows,
             });
         }
-        if col >= limits.max_cols {
+        if last >= limits.max_cols {
             return Err(ReadError::TooManyColumns {
                 row: row + 1,
                 limit: limits.max_cols,
             });
         }
     }
-    check_box(&current, limits, too_large)
+    Ok((reserved.max(cells.area()), length))
 }
 
-fn check_box(
-    b: &Box2,
-    limits: &Limits,
-    too_large: impl Fn() -> ReadError,
-) -> Result<(), ReadError> {
-    if b.area() > limits.max_dense_cells {
-        Err(too_large())
-    } else {
-        Ok(())
+/// The cells a DIMENSIONS record makes calamine reserve, refusing the records calamine would
+/// miscompute.
+fn dimensions_area(data: &[u8]) -> Result<u64, ReadError> {
+    let (rf, rl, cf, cl) = match data.len() {
+        10 => (
+            u16_at(data, 0)? as u64,
+            u16_at(data, 2)? as u64,
+            u16_at(data, 4)? as u64,
+            u16_at(data, 6)? as u64,
+        ),
+        14 | 16 => (
+            u32_at(data, 0)? as u64,
+            u32_at(data, 4)? as u64,
+            u16_at(data, 8)? as u64,
+            u16_at(data, 10)? as u64,
+        ),
+        _ => return Err(corrupt("DIMENSIONS record")),
+    };
+    let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+    // calamine computes (last - first + 1) in u32: a first row past the last would underflow,
+    // so such a record is refused here.
+    if rl >= 1 && rf > rl - 1 {
+        return Err(corrupt("DIMENSIONS record"));
     }
+    Ok(rl.saturating_sub(rf).saturating_mul(cl.saturating_sub(cf)))
 }

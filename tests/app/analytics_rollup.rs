@@ -190,6 +190,7 @@ async fn commit_file(
         overlap,
         today: d("2026-03-31"),
         lang: "en".into(),
+        reader: crate::helpers::test_reader(),
     };
     commit_import(db, "secret", &req, None, None).await.unwrap()
 }

@@ -46,6 +46,7 @@ async fn twenty_network_imports_at_once_create_each_reseller_once() {
     let imports = (0..N).map(|_| {
         relais::reference_import::import_resellers(
             &app.db,
+            &app.state.reader,
             a.tenant_id,
             None,
             "network.csv",

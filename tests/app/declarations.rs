@@ -61,13 +61,13 @@ pub fn relais(app: &TestApp, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// Runs `relais import declarations` with `--json` and returns the exit code and the report.
-pub fn import(
+/// `relais import declarations FILE --tenant alpha --reseller CODE [extra] --json`.
+pub fn import_command(
     app: &TestApp,
     path: &std::path::Path,
     reseller: &str,
     extra: &[&str],
-) -> (i32, Value) {
+) -> std::process::Command {
     let mut args = vec![
         "import",
         "declarations",
@@ -79,10 +79,26 @@ pub fn import(
     ];
     args.extend_from_slice(extra);
     args.push("--json");
-    let (code, out, err) = relais(app, &args);
+    relais_command(app, &args)
+}
+
+/// Runs `relais import declarations` with `--json` and returns the exit code and the report.
+pub fn import(
+    app: &TestApp,
+    path: &std::path::Path,
+    reseller: &str,
+    extra: &[&str],
+) -> (i32, Value) {
+    let run = import_command(app, path, reseller, extra)
+        .output()
+        .expect("run relais");
+    let (out, err) = (
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr),
+    );
     let report =
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: stdout {out} stderr {err}"));
-    (code, report)
+    (run.status.code().unwrap_or(-1), report)
 }
 
 pub async fn scalar(db: &Db, sql: &str) -> i64 {

@@ -17,6 +17,16 @@ pub struct TestApp {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// The relais binary, started as a file-reading worker by the servers of the tests.
+pub const WORKER: &str = env!("CARGO_BIN_EXE_relais");
+
+/// A file reader with the default ceilings, for tests that call the library directly.
+pub fn test_reader() -> relais::reader::Reader {
+    let mut settings = Settings::defaults().reader;
+    settings.worker_exe = WORKER.into();
+    relais::reader::Reader::new(&settings)
+}
+
 /// A fresh, migrated database for one test.
 pub async fn fresh_db(dir: &std::path::Path) -> (Db, String) {
     let url = match std::env::var("RELAIS_TEST_POSTGRES_URL") {
@@ -73,6 +83,8 @@ pub async fn spawn_app_on(
     settings.database.url = url;
     settings.mail.outbox_dir = dir.path().join("outbox").display().to_string();
     settings.security.secret = "test-secret-not-for-production".to_string().into();
+    // The server runs inside this test binary: its file readers are the relais binary.
+    settings.reader.worker_exe = WORKER.into();
     adjust(&mut settings);
     let outbox = std::path::PathBuf::from(&settings.mail.outbox_dir);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

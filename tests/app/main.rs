@@ -43,4 +43,5 @@ mod secrets_logs;
 mod security;
 mod smtp;
 mod tenant_access;
+mod untrusted_files;
 mod workspace;

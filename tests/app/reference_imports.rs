@@ -113,6 +113,7 @@ async fn catalogue_import_upserts_good_rows_and_reports_each_bad_row() {
     // The bad rows are listed with the row numbers the spreadsheet shows (1-based).
     let report = relais::reference_import::import_products(
         &app.db,
+        &app.state.reader,
         a.tenant_id,
         None,
         "catalogue.xlsx",
@@ -185,6 +186,7 @@ async fn network_import_creates_updates_and_rejects_by_row() {
                N-006;Ain;reseller;mono;FR;Auvergne-Rhône-Alpes;Bourg;1000;;;;;;\n";
     let report = relais::reference_import::import_resellers(
         &app.db,
+        &app.state.reader,
         a.tenant_id,
         None,
         "network.csv",

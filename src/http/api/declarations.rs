@@ -78,7 +78,7 @@ async fn post_lines(
     if let Some(recorded) = replay(&state, &api, key.as_ref()).await? {
         return Ok(recorded);
     }
-    let resp = match lines_request(&api, &ctx, &body) {
+    let resp = match lines_request(&state, &api, &ctx, &body) {
         Ok(req) => commit(&state, &req, key.as_ref()).await?,
         Err((status, message)) => error(status, message),
     };
@@ -86,7 +86,12 @@ async fn post_lines(
 }
 
 /// The declaration a JSON body asks for, or why a malformed one is refused.
-fn lines_request(api: &ApiReseller, ctx: &Ctx, body: &[u8]) -> Result<Request, Refusal> {
+fn lines_request(
+    state: &AppState,
+    api: &ApiReseller,
+    ctx: &Ctx,
+    body: &[u8],
+) -> Result<Request, Refusal> {
     let parsed: LinesBody = serde_json::from_slice(body)
         .map_err(|e| (StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))?;
     if parsed.lines.is_empty() {
@@ -97,6 +102,7 @@ fn lines_request(api: &ApiReseller, ctx: &Ctx, body: &[u8]) -> Result<Request, R
     }
     let period = period(parsed.period.as_deref()).map_err(|()| bad_period())?;
     Ok(request(
+        state,
         api,
         ctx,
         Input::Lines(Arc::new(parsed.lines)),
@@ -154,7 +160,7 @@ async fn post_file(
                 filename,
                 bytes: Arc::new(bytes),
             };
-            let req = request(&api, &ctx, input, period, overlap);
+            let req = request(&state, &api, &ctx, input, period, overlap);
             commit(&state, &req, key.as_ref()).await?
         }
         Err(()) => {
@@ -166,6 +172,7 @@ async fn post_file(
 }
 
 fn request(
+    state: &AppState,
     api: &ApiReseller,
     ctx: &Ctx,
     input: Input,
@@ -185,6 +192,7 @@ fn request(
         overlap,
         today: crate::http::views::today(&api.tenant.time_zone),
         lang: ctx.lang.code().to_string(),
+        reader: state.reader.clone(),
     }
 }
 

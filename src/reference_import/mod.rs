@@ -6,13 +6,13 @@
 use crate::cli::ImportKind;
 use crate::db::{self, network::ResellerInput, products::ProductInput, Db};
 use crate::domain::network::{BrandOrganisation, Potential, ResellerStatus, ResellerType};
-use crate::import::cell::{parse_number, Cell, NumberStyle};
-use crate::import::read::Limits;
-use crate::import::records::read_records;
+use crate::reader::Reader;
+use rows::scan;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::ops::ControlFlow;
 use std::process::ExitCode;
+
+mod rows;
 
 pub const PRODUCT_COLUMNS: &[&str] = &["sku", "name", "category", "unit_price", "ean", "brand"];
 pub const RESELLER_COLUMNS: &[&str] = &[
@@ -168,103 +168,6 @@ impl ImportReport {
     }
 }
 
-/// Reads one record's cells, collecting problems with their column and row.
-struct RowReader<'a> {
-    row: u32,
-    cells: HashMap<&'a str, Cell>,
-    issues: Vec<RowIssue>,
-    lang: &'a str,
-    style: NumberStyle,
-}
-
-impl<'a> RowReader<'a> {
-    fn issue(&mut self, column: &str, code: RefError, value: Option<String>) {
-        self.issues.push(RowIssue {
-            row: self.row,
-            column: column.to_string(),
-            code,
-            message: code.message(self.lang).to_string(),
-            value,
-        });
-    }
-
-    fn text(&mut self, column: &str) -> Option<String> {
-        match self.cells.get(column) {
-            Some(Cell::Error(e)) => {
-                let e = e.clone();
-                self.issue(column, RefError::ErrorCell, Some(e));
-                None
-            }
-            Some(c) => c.as_text(),
-            None => None,
-        }
-    }
-
-    fn required(&mut self, column: &str) -> String {
-        match self.text(column) {
-            Some(v) => v,
-            None => {
-                if !matches!(self.cells.get(column), Some(Cell::Error(_))) {
-                    self.issue(column, RefError::Missing, None);
-                }
-                String::new()
-            }
-        }
-    }
-
-    fn number(&mut self, column: &str) -> Option<crate::import::cell::Decimal> {
-        let cell = self.cells.get(column)?.clone();
-        if cell.is_blank() {
-            return None;
-        }
-        if let Cell::Error(e) = &cell {
-            self.issue(column, RefError::ErrorCell, Some(e.clone()));
-            return None;
-        }
-        match parse_number(&cell, self.style) {
-            Ok(d) => Some(d),
-            Err(_) => {
-                self.issue(column, RefError::NotANumber, cell.as_text());
-                None
-            }
-        }
-    }
-
-    fn coordinate(&mut self, column: &str, limit: f64) -> Option<f64> {
-        let d = self.number(column)?;
-        let v = d.mantissa as f64 / 10f64.powi(d.scale as i32);
-        if v.abs() > limit {
-            self.issue(column, RefError::OutOfRange, Some(v.to_string()));
-            return None;
-        }
-        Some(v)
-    }
-
-    fn parsed<T>(&mut self, column: &str, default: T, parse: impl Fn(&str) -> Option<T>) -> T {
-        match self.text(column) {
-            None => default,
-            Some(v) => match parse(&v) {
-                Some(x) => x,
-                None => {
-                    self.issue(column, RefError::UnknownValue, Some(v));
-                    default
-                }
-            },
-        }
-    }
-
-    fn email(&mut self, column: &str) -> String {
-        match self.text(column) {
-            Some(v) if crate::accounts::valid_email(&v) => v.to_lowercase(),
-            Some(v) => {
-                self.issue(column, RefError::EmailInvalid, Some(v));
-                String::new()
-            }
-            None => String::new(),
-        }
-    }
-}
-
 /// True for an EAN-8, UPC-A (12), EAN-13 or GTIN-14 whose check digit is right.
 pub fn valid_ean(code: &str) -> bool {
     let digits: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
@@ -293,76 +196,9 @@ fn postal_code(raw: String, country: &str) -> String {
     }
 }
 
-/// The good rows of a file (with their row numbers) and the report so far.
-type Scanned<T> = (Vec<(u32, T)>, ImportReport);
-
-/// Scans the file; returns the good rows (with their row numbers) and the report so far.
-fn scan<T>(
-    bytes: &[u8],
-    filename: &str,
-    columns: &'static [&'static str],
-    required: &[&str],
-    lang: &str,
-    mut parse_row: impl FnMut(&mut RowReader<'_>) -> Option<(String, T)>,
-) -> Result<Scanned<T>, Box<ImportReport>> {
-    let limits = Limits::default();
-    let mut records = Vec::new();
-    let mut report = ImportReport::refused(filename, String::new());
-    report.message = None;
-    let mut seen = std::collections::HashSet::new();
-    let style = NumberStyle::Unknown;
-    let info = read_records(bytes, filename, columns, &limits, |row, cells| {
-        report.rows_read += 1;
-        let mut reader = RowReader {
-            row,
-            cells,
-            issues: vec![],
-            lang,
-            style,
-        };
-        let parsed = parse_row(&mut reader);
-        if let Some((key, value)) = parsed.filter(|_| reader.issues.is_empty()) {
-            if seen.insert(key.clone()) {
-                records.push((row, value));
-            } else {
-                reader.issue(columns[0], RefError::DuplicateInFile, Some(key));
-            }
-        }
-        if !reader.issues.is_empty() {
-            report.rejected += 1;
-            report.errors.extend(reader.issues);
-        }
-        ControlFlow::Continue(())
-    });
-    let info = match info {
-        Ok(info) => info,
-        Err(e) => {
-            return Err(Box::new(ImportReport::refused(
-                filename,
-                crate::import::read_error_message(&e, lang),
-            )))
-        }
-    };
-    let missing: Vec<&str> = required
-        .iter()
-        .copied()
-        .filter(|c| info.missing.iter().any(|m| m == c))
-        .collect();
-    if !missing.is_empty() {
-        let msg = if lang == "fr" {
-            format!("Colonnes obligatoires absentes : {}.", missing.join(", "))
-        } else {
-            format!("Required columns are missing: {}.", missing.join(", "))
-        };
-        return Err(Box::new(ImportReport::refused(filename, msg)));
-    }
-    report.sheet = Some(info.sheet);
-    report.status = "committed";
-    Ok((records, report))
-}
-
 pub async fn import_products(
     db: &Db,
+    reader: &Reader,
     tenant_id: i64,
     user_id: Option<i64>,
     filename: &str,
@@ -370,6 +206,7 @@ pub async fn import_products(
     lang: &str,
 ) -> anyhow::Result<ImportReport> {
     let scanned = scan(
+        reader,
         bytes,
         filename,
         PRODUCT_COLUMNS,
@@ -410,7 +247,8 @@ pub async fn import_products(
             };
             Some((sku, input))
         },
-    );
+    )
+    .await?;
     let (rows, mut report) = match scanned {
         Ok(x) => x,
         Err(refused) => return Ok(*refused),
@@ -430,6 +268,7 @@ pub async fn import_products(
 
 pub async fn import_resellers(
     db: &Db,
+    reader: &Reader,
     tenant_id: i64,
     user_id: Option<i64>,
     filename: &str,
@@ -442,12 +281,13 @@ pub async fn import_resellers(
         .map(|m| (m.email, m.id))
         .collect();
     let scanned = scan(
+        reader,
         bytes,
         filename,
         RESELLER_COLUMNS,
         RESELLER_REQUIRED,
         lang,
-        |r| {
+        move |r| {
             let code = r.required("code");
             let name = r.required("name");
             let reseller_type = if r.cells.get("type").is_some_and(|c| !c.is_blank()) {
@@ -501,7 +341,8 @@ pub async fn import_resellers(
             };
             Some((code, input))
         },
-    );
+    )
+    .await?;
     let (rows, mut report) = match scanned {
         Ok(x) => x,
         Err(refused) => return Ok(*refused),
@@ -544,6 +385,7 @@ async fn record(
 /// `relais import products|resellers FILE --tenant SLUG [--json]`.
 pub async fn cli(
     db: &Db,
+    reader: &Reader,
     kind: ImportKind,
     file: &std::path::Path,
     tenant: &str,
@@ -556,8 +398,10 @@ pub async fn cli(
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let report = match kind {
-        ImportKind::Products => import_products(db, t.id, None, name, &bytes, "en").await?,
-        ImportKind::Resellers => import_resellers(db, t.id, None, name, &bytes, "en").await?,
+        ImportKind::Products => import_products(db, reader, t.id, None, name, &bytes, "en").await?,
+        ImportKind::Resellers => {
+            import_resellers(db, reader, t.id, None, name, &bytes, "en").await?
+        }
         ImportKind::Declarations => {
             anyhow::bail!("declarations are imported by crate::declarations::cli")
         }
